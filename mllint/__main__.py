@@ -1,0 +1,5 @@
+import sys
+
+from mllint.cli import main
+
+sys.exit(main())

@@ -1,0 +1,159 @@
+"""Command line: ``mllint [PATHS]``, ``mllint rules``, ``mllint rule ID``.
+
+Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage, config or
+internal error, always as one line on stderr (set MLLINT_DEBUG=1 for a traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import IO
+
+from mllint import __version__
+
+EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+class UsageError(Exception):
+    """A mistake in how mllint was called; printed as one line, exit 2."""
+
+
+def _lint_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="mllint",
+        description="Lint the Dockerfiles of machine-learning projects. "
+        "Other commands: 'mllint rules' lists the rules, 'mllint rule ID' explains one.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH",
+                   help="files or directories (default: .); '-' reads standard input")
+    p.add_argument("--format", choices=("text", "concise", "json"), default="text",
+                   help="output format (default: text)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    p.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
+    p.add_argument("--select", metavar="RULES", action="append",
+                   help="only these rules: ids, prefixes (ML1), names or categories, comma-separated")
+    p.add_argument("--extend-select", metavar="RULES", action="append", default=[],
+                   help="add rules to the selection")
+    p.add_argument("--ignore", metavar="RULES", action="append", default=[],
+                   help="rules to skip")
+    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning",
+                   help="lowest severity that makes the exit code 1 (default: warning)")
+    p.add_argument("--stdin-filename", metavar="NAME", default="Dockerfile",
+                   help="the name to report for '-' (default: Dockerfile)")
+    p.add_argument("--version", action="version", version=f"mllint {__version__}")
+    return p
+
+
+def _split(values: Sequence[str] | None) -> list[str] | None:
+    if values is None:
+        return None
+    return [v.strip() for value in values for v in value.split(",") if v.strip()]
+
+
+def _use_color(args: argparse.Namespace, out: IO[str]) -> bool:
+    if args.no_color or os.environ.get("NO_COLOR") or args.output:
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return out.isatty()
+
+
+def run_lint(argv: Sequence[str]) -> int:
+    args = _lint_parser().parse_args(argv)
+    from mllint.engine.finding import Severity
+    from mllint.engine.selection import SelectionError
+    from mllint.lint import Settings, lint
+    from mllint.reporters import renderer
+
+    settings = Settings(
+        select=_split(args.select),
+        extend_select=_split(args.extend_select) or [],
+        ignore=_split(args.ignore) or [],
+    )
+    paths = args.paths or ["."]
+    try:
+        report = lint(paths, settings, stdin_filename=args.stdin_filename)
+    except SelectionError as exc:
+        raise UsageError(str(exc)) from None
+    for error in report.errors:
+        print(f"mllint: error: {error}", file=sys.stderr)
+    if not report.files and not report.errors:
+        print(f"mllint: warning: no Dockerfiles found in {', '.join(paths)}", file=sys.stderr)
+    render = renderer(args.format)
+    if args.output:
+        try:
+            with open(args.output, "w", encoding="utf-8") as fh:
+                render(report, fh, color=False)
+        except OSError as exc:
+            raise UsageError(f"cannot write {args.output}: {exc.strerror}") from None
+    else:
+        render(report, sys.stdout, color=_use_color(args, sys.stdout))
+    for crash in report.crashes:
+        print(f"mllint: internal error: rule {crash.rule_id} failed on {crash.path}: "
+              f"{crash.error} (please report this)", file=sys.stderr)
+    if report.errors or report.crashes:
+        return EXIT_ERROR
+    threshold = Severity.parse(args.fail_on)
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in report.findings) else EXIT_OK
+
+
+def run_rules_command(argv: Sequence[str]) -> int:
+    p = argparse.ArgumentParser(prog="mllint rules", description="List the rules.")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--category", help="only rules of this category (e.g. security)")
+    args = p.parse_args(argv)
+    from mllint.catalog import CATEGORIES, load_catalog
+    from mllint.rule_docs import rules_json, rules_table
+
+    entries = list(load_catalog().values())
+    if args.category:
+        if args.category not in CATEGORIES.values():
+            raise UsageError(f"unknown category '{args.category}' (one of: "
+                             f"{', '.join(CATEGORIES.values())})")
+        entries = [e for e in entries if e.category == args.category]
+    sys.stdout.write(rules_json(entries) if args.format == "json" else rules_table(entries))
+    return EXIT_OK
+
+
+def run_rule_command(argv: Sequence[str]) -> int:
+    p = argparse.ArgumentParser(prog="mllint rule", description="Explain one rule.")
+    p.add_argument("rule", help="rule id or name, e.g. ML101 or unpinned-base-image")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    args = p.parse_args(argv)
+    from mllint.catalog import load_catalog
+    from mllint.rule_docs import rule_json, rule_text
+
+    entry = load_catalog().lookup(args.rule)
+    if entry is None:
+        raise UsageError(f"unknown rule '{args.rule}' (see 'mllint rules')")
+    sys.stdout.write(rule_json(entry) if args.format == "json" else rule_text(entry))
+    return EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if argv[:1] == ["rules"]:
+            return run_rules_command(argv[1:])
+        if argv[:1] == ["rule"]:
+            return run_rule_command(argv[1:])
+        return run_lint(argv)
+    except UsageError as exc:
+        print(f"mllint: error: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("mllint: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (mllint … | head): nothing more to say.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_ERROR
+    except Exception as exc:
+        if os.environ.get("MLLINT_DEBUG"):
+            raise
+        print(f"mllint: internal error: {type(exc).__name__}: {exc} (please report this; "
+              "MLLINT_DEBUG=1 shows the traceback)", file=sys.stderr)
+        return EXIT_ERROR

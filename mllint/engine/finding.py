@@ -1,0 +1,55 @@
+"""What a rule reports, and the severity scale findings are judged by."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from mllint.model.span import Span
+
+
+class Severity(IntEnum):
+    """Ordered so that ``finding.severity >= threshold`` decides the exit code."""
+
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    @classmethod
+    def parse(cls, text: str) -> Severity:
+        try:
+            return cls[text.upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {text!r} (expected error, warning or info)") from None
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """A secondary location that explains a finding (the FROM line a RUN conflicts with)."""
+
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One problem at one place, fully stamped by the engine with the catalog's metadata."""
+
+    rule_id: str
+    name: str
+    category: str
+    severity: Severity
+    path: str
+    span: Span
+    message: str
+    help_url: str
+    fix: str | None = None  # a one-line hint: what to write instead
+    related: tuple[Related, ...] = field(default=())
+
+    @property
+    def sort_key(self) -> tuple[str, int, int, str, str]:
+        return (self.path, self.span.line, self.span.column, self.rule_id, self.message)

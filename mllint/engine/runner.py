@@ -1,0 +1,61 @@
+"""Runs the selected rules over one target and stamps catalog metadata on their hits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from mllint.catalog import Catalog
+from mllint.engine.context import RuleContext
+from mllint.engine.finding import Finding, Severity
+from mllint.engine.registry import RegisteredRule
+
+
+@dataclass(frozen=True, slots=True)
+class RuleCrash:
+    """A rule raised: reported on stderr with exit 2, never as a traceback."""
+
+    rule_id: str
+    path: str
+    error: str
+
+
+def run_rules(
+    target: str,
+    model: Any,
+    path: str,
+    rules: Iterable[RegisteredRule],
+    catalog: Catalog,
+    *,
+    options: Mapping[str, Any] | None = None,
+    severities: Mapping[str, Severity] | None = None,
+) -> tuple[list[Finding], list[RuleCrash]]:
+    findings: list[Finding] = []
+    crashes: list[RuleCrash] = []
+    for registered in rules:
+        entry = catalog[registered.id]
+        if entry.target != target:
+            continue
+        opts = (options or {}).get(registered.id) or registered.default_options()
+        ctx: RuleContext[Any] = RuleContext(path, opts)
+        severity = (severities or {}).get(registered.id, entry.severity)
+        try:
+            for hit in registered.function(model, ctx):
+                findings.append(
+                    Finding(
+                        rule_id=entry.id,
+                        name=entry.name,
+                        category=entry.category,
+                        severity=severity,
+                        path=hit.path or path,
+                        span=hit.span,
+                        message=hit.message,
+                        help_url=entry.help_url,
+                        fix=hit.fix,
+                        related=hit.related,
+                    )
+                )
+        except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the others
+            crashes.append(RuleCrash(entry.id, path, f"{type(exc).__name__}: {exc}"))
+    return findings, crashes

@@ -1,0 +1,52 @@
+"""Which rules run: ``select`` / ``extend-select`` / ``ignore`` by id, prefix, name or category."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+
+from mllint.catalog import CATEGORIES, Catalog, RuleEntry
+
+
+class SelectionError(ValueError):
+    """A selector names no rule, prefix or category."""
+
+
+def _matches(ref: str, entry: RuleEntry) -> bool:
+    upper = ref.upper()
+    if upper == "ALL":
+        return True
+    if upper.startswith("ML") and upper[2:].isdigit():
+        return entry.id.startswith(upper)
+    lowered = ref.lower()
+    return lowered in (entry.name, entry.category) or lowered in entry.tags
+
+
+def _expand(ref: str, catalog: Catalog) -> list[RuleEntry]:
+    found = [e for e in catalog.values() if _matches(ref, e)]
+    if not found:
+        names = [*catalog.keys(), *(e.name for e in catalog.values()), *CATEGORIES.values()]
+        close = difflib.get_close_matches(ref, names, n=1, cutoff=0.6)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise SelectionError(f"unknown rule, prefix or category '{ref}'{hint}")
+    return found
+
+
+def select_rules(
+    catalog: Catalog,
+    select: Sequence[str] | None = None,
+    extend_select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+) -> list[str]:
+    """Ids of the rules to run, sorted. Default: every stable rule.
+
+    An explicit selector also turns on ``preview`` rules it names; removed rules never run.
+    """
+    if select is None:
+        chosen = {e.id for e in catalog.values() if e.status in ("stable", "deprecated")}
+    else:
+        chosen = {e.id for ref in select for e in _expand(ref, catalog)}
+    chosen |= {e.id for ref in extend_select for e in _expand(ref, catalog)}
+    for ref in ignore:
+        chosen -= {e.id for e in _expand(ref, catalog)}
+    return sorted(i for i in chosen if catalog[i].status != "removed")

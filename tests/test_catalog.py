@@ -1,0 +1,89 @@
+"""The catalog, the registry and the docs must agree: every fact has one home."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from pathlib import Path
+
+import pytest
+
+from mllint.catalog import CATEGORIES, catalog_dir, load_catalog, read_entry
+from mllint.engine.registry import REGISTRY
+from mllint.lint import Settings, lint
+
+import mllint.checks  # noqa: F401  (registers the rules)
+
+RULES = catalog_dir()
+ENTRIES = sorted(RULES.glob("ML*.yaml"))
+
+
+def test_catalog_is_found() -> None:
+    assert ENTRIES, f"no catalog entries under {RULES}"
+
+
+@pytest.mark.parametrize("path", ENTRIES, ids=lambda p: p.stem)
+def test_entry_validates_against_schema(path: Path) -> None:
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((RULES / "_schema.json").read_text())
+    jsonschema.Draft202012Validator.check_schema(schema)
+    data = read_entry(path)
+    errors = sorted(jsonschema.Draft202012Validator(schema).iter_errors(data), key=str)
+    assert not errors, "\n".join(f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors)
+    assert data["id"] == path.stem
+    assert CATEGORIES[data["id"][2]] == data["category"], "the hundreds digit names the category"
+
+
+def test_registry_equals_catalog() -> None:
+    catalog = load_catalog()
+    active = {i for i, e in catalog.items() if e.status != "removed"}
+    assert set(REGISTRY) == active
+    for rule_id, registered in REGISTRY.items():
+        assert registered.name == catalog[rule_id].name, rule_id
+
+
+def test_options_equal_catalog() -> None:
+    catalog = load_catalog()
+    for rule_id, registered in REGISTRY.items():
+        declared = set(catalog[rule_id].options)
+        assert set(registered.option_names()) == declared, rule_id
+        if registered.options is not None:
+            defaults = registered.options()
+            for f in fields(registered.options):
+                name = f.name.replace("_", "-")
+                assert getattr(defaults, f.name) == catalog[rule_id].options[name]["default"]
+
+
+def test_names_are_unique() -> None:
+    names = [e.name for e in load_catalog().values()]
+    assert len(names) == len(set(names))
+
+
+def _examples() -> list[tuple[str, str, int, dict]]:
+    out = []
+    for path in ENTRIES:
+        data = read_entry(path)
+        for kind in ("bad", "good"):
+            for i, example in enumerate(data["examples"][kind]):
+                out.append((data["id"], kind, i, example))
+    return out
+
+
+@pytest.mark.parametrize(("rule_id", "kind", "index", "example"), _examples(),
+                         ids=lambda v: str(v) if not isinstance(v, dict) else "")
+def test_catalog_example(tmp_path: Path, rule_id: str, kind: str, index: int, example: dict) -> None:
+    dockerfile = tmp_path / "Dockerfile"
+    dockerfile.write_text(example["code"], encoding="utf-8")
+    report = lint([str(dockerfile)], Settings(select=[rule_id]))
+    assert not report.crashes
+    found = [(f.span.line, f.span.column) for f in report.findings if f.rule_id == rule_id]
+    if kind == "good":
+        assert not found, f"good example '{example['title']}' fires: {report.findings}"
+        return
+    assert found, f"bad example '{example['title']}' does not fire"
+    if "findings" in example:
+        expected = [(f["line"], f.get("column")) for f in example["findings"]]
+        assert len(expected) == len(found), (expected, found)
+        for (line, col), (fline, fcol) in zip(sorted(expected, key=lambda e: e[0]), sorted(found),
+                                              strict=True):
+            assert line == fline and (col is None or col == fcol), (expected, found)

@@ -1,0 +1,93 @@
+"""Annotated fixtures (semgrep's convention): ``# expect: ML101 [col=N] [line=+N]``, ``# ok:``,
+``# todo-expect:`` apply to the next line that is not blank or a comment. Each fixture runs with
+only its rule on, and the findings must equal the annotations exactly."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import FIXTURES, lint_only
+
+ANNOTATION = re.compile(r"^\s*#\s*(expect|ok|todo-expect):\s*(ML\d{3})((?:\s+\w+=[+-]?\d+)*)\s*$")
+
+
+@dataclass(frozen=True)
+class Expectation:
+    kind: str
+    rule: str
+    line: int
+    column: int | None
+
+
+def parse_annotations(text: str) -> list[Expectation]:
+    out: list[Expectation] = []
+    pending: list[tuple[str, str, dict[str, str]]] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        m = ANNOTATION.match(line)
+        if m:
+            opts = dict(kv.split("=", 1) for kv in m.group(3).split())
+            pending.append((m.group(1), m.group(2), opts))
+            continue
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        for kind, rule, opts in pending:
+            offset = int(opts.get("line", "0"))
+            col = int(opts["col"]) if "col" in opts else None
+            out.append(Expectation(kind, rule, number + offset, col))
+        pending = []
+    assert not pending, "an annotation at the end of the file applies to no line"
+    return out
+
+
+def fixture_files() -> list[Path]:
+    return sorted(p for p in (FIXTURES / "rules").glob("ML*/*") if p.is_file())
+
+
+def _match(expected: list[tuple[int, int | None]], actual: list[tuple[int, int]]) -> tuple[
+    list[tuple[int, int | None]], list[tuple[int, int]]
+]:
+    remaining = list(actual)
+    missing = []
+    for line, col in sorted(expected, key=lambda e: e[1] is None):
+        hit = next((a for a in remaining if a[0] == line and (col is None or a[1] == col)), None)
+        if hit is None:
+            missing.append((line, col))
+        else:
+            remaining.remove(hit)
+    return missing, remaining
+
+
+@pytest.mark.parametrize("path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_fixture(path: Path) -> None:
+    rule = path.parent.name
+    annotations = [a for a in parse_annotations(path.read_text(encoding="utf-8", errors="replace"))
+                   if a.rule == rule]
+    report = lint_only(path, rule)
+    assert not report.crashes, report.crashes
+    actual = [(f.span.line, f.span.column) for f in report.findings if f.rule_id == rule]
+    expected = [(a.line, a.column) for a in annotations if a.kind == "expect"]
+    missing, unexpected = _match(expected, actual)
+    todo = [(a.line, a.column) for a in annotations if a.kind == "todo-expect"]
+    fixed_todo, unexpected = _match(todo, unexpected) if todo else ([], unexpected)
+    messages = {(f.span.line, f.span.column): f.message for f in report.findings}
+    assert not missing, f"expected {rule} at (line, col) {missing}, got {sorted(actual)}"
+    assert not unexpected, (
+        f"unexpected {rule} at {unexpected}: " + "; ".join(messages[u] for u in unexpected)
+    )
+    now_found = [t for t in todo if t not in fixed_todo]
+    assert not now_found, f"todo-expect now fires at {now_found}: promote it to expect"
+    ok_lines = {a.line for a in annotations if a.kind == "ok"}
+    assert not ok_lines & {line for line, _ in actual}
+
+
+def test_every_rule_has_a_fixture() -> None:
+    from mllint.catalog import load_catalog
+
+    with_fixtures = {p.parent.name for p in fixture_files()}
+    missing = sorted(set(load_catalog()) - with_fixtures)
+    assert not missing, f"rules without a fixture under tests/fixtures/rules/: {missing}"
