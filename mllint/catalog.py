@@ -1,9 +1,11 @@
 """The only reader of the rule catalog (``rules/*.yaml``): ids, names, severities, docs.
 
 In a wheel the catalog ships as ``mllint/_rules``; in a source checkout it is the top-level
-``rules/`` folder. The YAML is read with libyaml's C loader when available, and only the
-entries are loaded, never validated, at run time: the test suite validates them against
-``rules/_schema.json`` so the run-time path stays free of jsonschema.
+``rules/`` folder. A lint run needs only each rule's metadata, so it reads
+``rules/_index.json``, which ``python -m mllint.catalog`` derives from the YAML entries (a test
+fails when it is stale): parsing every YAML entry on each pre-commit run would cost more than
+linting. The YAML is read only to explain a rule (``mllint rule ID``), and it is validated
+against ``rules/_schema.json`` by the tests, never at run time.
 """
 
 from __future__ import annotations
@@ -29,9 +31,15 @@ CATEGORIES = {
 }
 
 
+#: The fields of an entry that a lint run needs; they make up ``rules/_index.json``.
+INDEX_FIELDS = ("id", "name", "category", "target", "severity", "status", "summary", "tags",
+                "options", "equivalents")
+INDEX_NAME = "_index.json"
+
+
 @dataclass(frozen=True, slots=True)
 class RuleEntry:
-    """One catalog entry. ``data`` keeps the whole YAML mapping for ``mllint rule ID``."""
+    """One catalog entry's metadata; ``document()`` reads the whole YAML entry."""
 
     id: str
     name: str
@@ -42,15 +50,16 @@ class RuleEntry:
     summary: str
     options: Mapping[str, Mapping[str, Any]]
     equivalents: Mapping[str, tuple[str, ...]]
-    data: Mapping[str, Any]
+    tags: tuple[str, ...]
+    path: Path
 
     @property
     def help_url(self) -> str:
         return DOCS_URL.format(id=self.id)
 
-    @property
-    def tags(self) -> tuple[str, ...]:
-        return tuple(self.data.get("tags", ()))
+    def document(self) -> dict[str, Any]:
+        """The whole catalog entry: rationale, fix, examples, references."""
+        return read_entry(self.path)
 
 
 def catalog_dir() -> Path:
@@ -86,7 +95,7 @@ class Catalog(Mapping[str, RuleEntry]):
         return self._by_id.get(ref.upper()) or self._by_name.get(ref.lower())
 
 
-def _entry(data: Mapping[str, Any]) -> RuleEntry:
+def _entry(data: Mapping[str, Any], path: Path) -> RuleEntry:
     equivalents = {k: tuple(v) for k, v in (data.get("equivalents") or {}).items()}
     return RuleEntry(
         id=data["id"],
@@ -98,7 +107,8 @@ def _entry(data: Mapping[str, Any]) -> RuleEntry:
         summary=data["summary"],
         options=data.get("options") or {},
         equivalents=equivalents,
-        data=data,
+        tags=tuple(data.get("tags") or ()),
+        path=path,
     )
 
 
@@ -113,8 +123,38 @@ def read_entry(path: Path) -> dict[str, Any]:
     return data
 
 
+def entry_paths(folder: Path) -> list[Path]:
+    return sorted(folder.glob("ML[0-9][0-9][0-9].yaml"))
+
+
+def build_index(folder: Path) -> list[dict[str, Any]]:
+    """The run-time metadata of every entry, derived from the YAML."""
+    out = []
+    for path in entry_paths(folder):
+        data = read_entry(path)
+        out.append({k: data[k] for k in INDEX_FIELDS if k in data})
+    return out
+
+
 @cache
 def load_catalog(folder: Path | None = None) -> Catalog:
+    import json
+
     folder = folder or catalog_dir()
-    paths = sorted(folder.glob("ML[0-9][0-9][0-9].yaml"))
-    return Catalog(_entry(read_entry(p)) for p in paths)
+    with (folder / INDEX_NAME).open("rb") as fh:
+        index = json.load(fh)
+    return Catalog(_entry(data, folder / f"{data['id']}.yaml") for data in index)
+
+
+def write_index(folder: Path | None = None) -> Path:
+    import json
+
+    folder = folder or catalog_dir()
+    target = folder / INDEX_NAME
+    target.write_text(json.dumps(build_index(folder), indent=1, sort_keys=True) + "\n",
+                      encoding="utf-8")
+    return target
+
+
+if __name__ == "__main__":
+    print(f"wrote {write_index()}")

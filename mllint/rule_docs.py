@@ -38,11 +38,11 @@ def rules_table(entries: Sequence[RuleEntry]) -> str:
 
 
 def rule_json(entry: RuleEntry) -> str:
-    return json.dumps({**entry.data, "help_url": entry.help_url}, indent=2) + "\n"
+    return json.dumps({**entry.document(), "help_url": entry.help_url}, indent=2) + "\n"
 
 
 def rule_text(entry: RuleEntry) -> str:
-    d = entry.data
+    d = entry.document()
     out = [f"{entry.id} {entry.name}", "", entry.summary, "",
            f"category: {entry.category}   severity: {entry.severity}   target: {entry.target}"
            f"   status: {entry.status}   since: {d.get('since', '?')}", ""]

@@ -87,3 +87,13 @@ def test_catalog_example(tmp_path: Path, rule_id: str, kind: str, index: int, ex
         for (line, col), (fline, fcol) in zip(sorted(expected, key=lambda e: e[0]), sorted(found),
                                               strict=True):
             assert line == fline and (col is None or col == fcol), (expected, found)
+
+
+def test_index_is_current() -> None:
+    """rules/_index.json is derived from the YAML entries: regenerate it with
+    ``python -m mllint.catalog`` after editing an entry."""
+    from mllint.catalog import INDEX_NAME, build_index
+
+    current = json.loads((RULES / INDEX_NAME).read_text(encoding="utf-8"))
+    assert current == json.loads(json.dumps(build_index(RULES))), (
+        "rules/_index.json is stale: run python -m mllint.catalog")

@@ -586,25 +586,50 @@ def _within(inner: Span, outer: Span) -> bool:
     ) <= (outer.end_line, outer.end_column)
 
 
+def _shell_operand(argv: Sequence[Word]) -> tuple[int, bool]:
+    """Index of a shell's first operand (``len(argv)`` if none), and whether ``-c`` was given."""
+    seen_c = False
+    i = 1
+    while i < len(argv):
+        v = argv[i].value
+        if v == "--":
+            return i + 1, seen_c
+        if len(v) < 2 or v[0] not in "-+":
+            break
+        i += 1
+        if not v.startswith("--"):
+            seen_c = seen_c or (v[0] == "-" and "c" in v)
+            i += v.count("o") + v.count("O")  # -o OPTION, -O SHOPT take a value
+    return i, seen_c
+
+
+def _is_substitution(word: Word) -> bool:
+    """Whether the whole word is one command substitution: its output is the word."""
+    value = word.value.strip()
+    return (value.startswith("$(") and value.endswith(")")) or (
+        len(value) > 1 and value[0] == value[-1] == "`"
+    )
+
+
 def _substituted_scripts(command: Command) -> list[Word]:
     """Words whose expansion ``command`` runs as code: ``sh -c "$(...)"``, ``bash <(...)``,
     ``eval "$(...)"``, ``source <(...)``."""
     argv = effective_argv(command)
-    if not argv:
+    if len(argv) < 2:
         return []
     name = _basename(argv[0])
-    found: list[Word] = []
-    for word in argv[1:]:
-        value = word.value.strip()
-        whole_substitution = (value.startswith("$(") and value.endswith(")")) or (
-            len(value) > 1 and value[0] == value[-1] == "`"
-        )
-        process_substitution = value.startswith("<(")
-        if (process_substitution and (name in _SHELL_INTERPRETERS or name in ("source", "."))) or (
-            whole_substitution and (name in _SHELL_INTERPRETERS or name == "eval")
-        ):
-            found.append(word)
-    return found
+    if name == "eval":
+        return [w for w in argv[1:] if _is_substitution(w)]
+    if name in ("source", "."):
+        return [argv[1]] if argv[1].value.startswith("<(") else []
+    if name not in _SHELL_INTERPRETERS:
+        return []
+    index, seen_c = _shell_operand(argv)
+    if index >= len(argv):
+        return []
+    script = argv[index]
+    runs = _is_substitution(script) if seen_c else script.value.startswith("<(")
+    return [script] if runs else []
 
 
 def piped_to_interpreter(script: ShellScript) -> Iterator[tuple[Download, Command]]:
