@@ -32,8 +32,18 @@ CATEGORIES = {
 
 
 #: The fields of an entry that a lint run needs; they make up ``rules/_index.json``.
-INDEX_FIELDS = ("id", "name", "category", "target", "severity", "status", "summary", "tags",
-                "options", "equivalents")
+INDEX_FIELDS = (
+    "id",
+    "name",
+    "category",
+    "target",
+    "severity",
+    "status",
+    "summary",
+    "tags",
+    "options",
+    "equivalents",
+)
 INDEX_NAME = "_index.json"
 
 
@@ -151,8 +161,9 @@ def write_index(folder: Path | None = None) -> Path:
 
     folder = folder or catalog_dir()
     target = folder / INDEX_NAME
-    target.write_text(json.dumps(build_index(folder), indent=1, sort_keys=True) + "\n",
-                      encoding="utf-8")
+    target.write_text(
+        json.dumps(build_index(folder), indent=1, sort_keys=True) + "\n", encoding="utf-8"
+    )
     return target
 
 

@@ -27,22 +27,46 @@ def _lint_parser() -> argparse.ArgumentParser:
         description="Lint the Dockerfiles of machine-learning projects. "
         "Other commands: 'mllint rules' lists the rules, 'mllint rule ID' explains one.",
     )
-    p.add_argument("paths", nargs="*", metavar="PATH",
-                   help="files or directories (default: .); '-' reads standard input")
-    p.add_argument("--format", choices=("text", "concise", "json"), default="text",
-                   help="output format (default: text)")
+    p.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="files or directories (default: .); '-' reads standard input",
+    )
+    p.add_argument(
+        "--format",
+        choices=("text", "concise", "json"),
+        default="text",
+        help="output format (default: text)",
+    )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     p.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
-    p.add_argument("--select", metavar="RULES", action="append",
-                   help="only these rules: ids, prefixes (ML1), names or categories, comma-separated")
-    p.add_argument("--extend-select", metavar="RULES", action="append", default=[],
-                   help="add rules to the selection")
-    p.add_argument("--ignore", metavar="RULES", action="append", default=[],
-                   help="rules to skip")
-    p.add_argument("--fail-on", choices=("error", "warning", "info"), default="warning",
-                   help="lowest severity that makes the exit code 1 (default: warning)")
-    p.add_argument("--stdin-filename", metavar="NAME", default="Dockerfile",
-                   help="the name to report for '-' (default: Dockerfile)")
+    p.add_argument(
+        "--select",
+        metavar="RULES",
+        action="append",
+        help="only these rules: ids, prefixes (ML1), names or categories, comma-separated",
+    )
+    p.add_argument(
+        "--extend-select",
+        metavar="RULES",
+        action="append",
+        default=[],
+        help="add rules to the selection",
+    )
+    p.add_argument("--ignore", metavar="RULES", action="append", default=[], help="rules to skip")
+    p.add_argument(
+        "--fail-on",
+        choices=("error", "warning", "info"),
+        default="warning",
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
+    p.add_argument(
+        "--stdin-filename",
+        metavar="NAME",
+        default="Dockerfile",
+        help="the name to report for '-' (default: Dockerfile)",
+    )
     p.add_argument("--version", action="version", version=f"mllint {__version__}")
     return p
 
@@ -92,8 +116,11 @@ def run_lint(argv: Sequence[str]) -> int:
     else:
         render(report, sys.stdout, color=_use_color(args, sys.stdout))
     for crash in report.crashes:
-        print(f"mllint: internal error: rule {crash.rule_id} failed on {crash.path}: "
-              f"{crash.error} (please report this)", file=sys.stderr)
+        print(
+            f"mllint: internal error: rule {crash.rule_id} failed on {crash.path}: "
+            f"{crash.error} (please report this)",
+            file=sys.stderr,
+        )
     if report.errors or report.crashes:
         return EXIT_ERROR
     threshold = Severity.parse(args.fail_on)
@@ -111,8 +138,9 @@ def run_rules_command(argv: Sequence[str]) -> int:
     entries = list(load_catalog().values())
     if args.category:
         if args.category not in CATEGORIES.values():
-            raise UsageError(f"unknown category '{args.category}' (one of: "
-                             f"{', '.join(CATEGORIES.values())})")
+            raise UsageError(
+                f"unknown category '{args.category}' (one of: {', '.join(CATEGORIES.values())})"
+            )
         entries = [e for e in entries if e.category == args.category]
     sys.stdout.write(rules_json(entries) if args.format == "json" else rules_table(entries))
     return EXIT_OK
@@ -154,6 +182,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:
         if os.environ.get("MLLINT_DEBUG"):
             raise
-        print(f"mllint: internal error: {type(exc).__name__}: {exc} (please report this; "
-              "MLLINT_DEBUG=1 shows the traceback)", file=sys.stderr)
+        print(
+            f"mllint: internal error: {type(exc).__name__}: {exc} (please report this; "
+            "MLLINT_DEBUG=1 shows the traceback)",
+            file=sys.stderr,
+        )
         return EXIT_ERROR

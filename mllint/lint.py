@@ -42,7 +42,9 @@ class Report:
     rules: list[str]  # the ids that ran
     crashes: list[RuleCrash] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # paths that could not be linted at all
-    sources: dict[str, tuple[str, ...]] = field(default_factory=dict)  # lines of files with findings
+    sources: dict[str, tuple[str, ...]] = field(
+        default_factory=dict
+    )  # lines of files with findings
 
     def counts(self) -> dict[Severity, int]:
         out = dict.fromkeys(Severity, 0)
@@ -86,8 +88,13 @@ def lint(
                 continue
         model = parse_dockerfile_bytes(data, name)
         findings, crashes = run_rules(
-            "dockerfile", model, name, rules, catalog,
-            options=settings.options, severities=settings.severities,
+            "dockerfile",
+            model,
+            name,
+            rules,
+            catalog,
+            options=settings.options,
+            severities=settings.severities,
         )
         if findings:
             report.sources[name] = model.lines
@@ -103,8 +110,11 @@ def parse_dockerfile_bytes(data: bytes, path: str) -> Dockerfile:
     from mllint.parsers.dockerfile import DecodeError, decode, parse_dockerfile
 
     if len(data) > MAX_FILE_BYTES:
-        return _unparsed(path, f"file is {len(data) // (1024 * 1024)} MB, larger than the "
-                         f"{MAX_FILE_BYTES // (1024 * 1024)} MB mllint reads; not linted")
+        return _unparsed(
+            path,
+            f"file is {len(data) // (1024 * 1024)} MB, larger than the "
+            f"{MAX_FILE_BYTES // (1024 * 1024)} MB mllint reads; not linted",
+        )
     try:
         text = decode(data)
     except DecodeError as exc:
@@ -125,6 +135,11 @@ def _unparsed(path: str, message: str) -> Dockerfile:
 def _unreadable(
     path: str, reason: str, rules: Sequence[RegisteredRule], catalog: Catalog
 ) -> list[Finding]:
-    findings, _ = run_rules("dockerfile", _unparsed(path, f"cannot read this file: {reason}"),
-                            path, [r for r in rules if r.id == "ML001"], catalog)
+    findings, _ = run_rules(
+        "dockerfile",
+        _unparsed(path, f"cannot read this file: {reason}"),
+        path,
+        [r for r in rules if r.id == "ML001"],
+        catalog,
+    )
     return findings

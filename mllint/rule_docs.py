@@ -32,8 +32,10 @@ def rules_table(entries: Sequence[RuleEntry]) -> str:
     rows = [("ID", "NAME", "CATEGORY", "SEVERITY", "SUMMARY")]
     rows += [(e.id, e.name, e.category, str(e.severity), e.summary) for e in entries]
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4]
-             for r in rows]
+    lines = [
+        "  ".join(c.ljust(w) for c, w in zip(r[:4], widths, strict=True)) + "  " + r[4]
+        for r in rows
+    ]
     return "\n".join(lines) + f"\n\n{len(entries)} rules. 'mllint rule ID' explains one.\n"
 
 
@@ -43,9 +45,15 @@ def rule_json(entry: RuleEntry) -> str:
 
 def rule_text(entry: RuleEntry) -> str:
     d = entry.document()
-    out = [f"{entry.id} {entry.name}", "", entry.summary, "",
-           f"category: {entry.category}   severity: {entry.severity}   target: {entry.target}"
-           f"   status: {entry.status}   since: {d.get('since', '?')}", ""]
+    out = [
+        f"{entry.id} {entry.name}",
+        "",
+        entry.summary,
+        "",
+        f"category: {entry.category}   severity: {entry.severity}   target: {entry.target}"
+        f"   status: {entry.status}   since: {d.get('since', '?')}",
+        "",
+    ]
 
     def section(title: str, body: str) -> None:
         out.extend([title, textwrap.indent(body.rstrip(), "  "), ""])
@@ -53,13 +61,20 @@ def rule_text(entry: RuleEntry) -> str:
     section("Why", d.get("rationale", ""))
     section("Fix", d.get("fix", ""))
     if entry.options:
-        section("Options", "\n".join(
-            f"{name} ({o.get('type')}, default {json.dumps(o.get('default'))}): "
-            f"{o.get('description', '')}" for name, o in entry.options.items()))
+        section(
+            "Options",
+            "\n".join(
+                f"{name} ({o.get('type')}, default {json.dumps(o.get('default'))}): "
+                f"{o.get('description', '')}"
+                for name, o in entry.options.items()
+            ),
+        )
     if entry.equivalents:
-        section("Same check in other tools", "\n".join(
-            f"{tool}: {', '.join(ids)}" for tool, ids in entry.equivalents.items() if ids)
-            or "none")
+        section(
+            "Same check in other tools",
+            "\n".join(f"{tool}: {', '.join(ids)}" for tool, ids in entry.equivalents.items() if ids)
+            or "none",
+        )
     for kind in ("bad", "good"):
         for ex in d.get("examples", {}).get(kind, []):
             section(f"Example ({kind}): {ex.get('title', '')}", ex.get("code", ""))

@@ -18,14 +18,23 @@ def lint_only(path: Path | str, rule_id: str) -> Report:
     return lint([str(path)], Settings(select=[rule_id]))
 
 
-def run_cli(*args: str, stdin: str | bytes | None = None, cwd: Path | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    stdin: str | bytes | None = None,
+    cwd: Path | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """The real command in a subprocess (``python -m mllint``), as a user runs it."""
     full_env = {k: v for k, v in os.environ.items() if k != "FORCE_COLOR"}
     full_env.update({"NO_COLOR": "1", **(env or {})})
     data = stdin.decode() if isinstance(stdin, bytes) else stdin
     return subprocess.run(
         [sys.executable, "-m", "mllint", *args],
-        input=data, capture_output=True, text=True, cwd=cwd or ROOT, env=full_env, timeout=120,
+        input=data,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=full_env,
+        timeout=120,
         check=False,
     )

@@ -18,8 +18,7 @@ from tests.helpers import ROOT
 
 buildkit = pytest.importorskip("dockerfile", reason="BuildKit parser wheel not available here")
 
-_SHELL_STRING = {"RUN", "CMD", "ENTRYPOINT", "SHELL", "MAINTAINER", "STOPSIGNAL", "USER",
-                 "WORKDIR"}
+_SHELL_STRING = {"RUN", "CMD", "ENTRYPOINT", "SHELL", "MAINTAINER", "STOPSIGNAL", "USER", "WORKDIR"}
 
 
 def corpus() -> list[Path]:
@@ -54,29 +53,41 @@ def ours(path: Path) -> list[tuple[object, ...]]:
     out = []
     for instr in df.instructions:
         target = instr.trigger if instr.trigger is not None else instr
-        flags = () if instr.trigger is not None else tuple(
-            _flag_text(f.name, f.value) for f in instr.flags)
-        out.append((
-            "ONBUILD" if instr.keyword == "ONBUILD" else instr.keyword,
-            target.keyword if instr.trigger is not None else None,
-            instr.span.line,
-            instr.span.end_line,
-            flags,
-            _values(target),
-            target.exec_form is not None and target.keyword != "HEALTHCHECK",
-            tuple((h.name, h.body) for h in target.heredocs),
-        ))
+        flags = (
+            ()
+            if instr.trigger is not None
+            else tuple(_flag_text(f.name, f.value) for f in instr.flags)
+        )
+        out.append(
+            (
+                "ONBUILD" if instr.keyword == "ONBUILD" else instr.keyword,
+                target.keyword if instr.trigger is not None else None,
+                instr.span.line,
+                instr.span.end_line,
+                flags,
+                _values(target),
+                target.exec_form is not None and target.keyword != "HEALTHCHECK",
+                tuple((h.name, h.body) for h in target.heredocs),
+            )
+        )
     return out
 
 
 def theirs(path: Path) -> list[tuple[object, ...]]:
     out = []
     for c in buildkit.parse_file(str(path)):
-        out.append((
-            c.cmd.upper(), c.sub_cmd.upper() if c.sub_cmd else None, c.start_line, c.end_line,
-            tuple(c.flags), tuple(c.value), bool(c.json) and c.cmd.upper() != "HEALTHCHECK",
-            tuple((h.name, h.content) for h in c.heredocs),
-        ))
+        out.append(
+            (
+                c.cmd.upper(),
+                c.sub_cmd.upper() if c.sub_cmd else None,
+                c.start_line,
+                c.end_line,
+                tuple(c.flags),
+                tuple(c.value),
+                bool(c.json) and c.cmd.upper() != "HEALTHCHECK",
+                tuple((h.name, h.content) for h in c.heredocs),
+            )
+        )
     return out
 
 
@@ -96,9 +107,26 @@ def test_agrees_with_buildkit(path: Path) -> None:
     actual = ours(path)
     assert [a[:2] for a in actual] == [e[:2] for e in expected], "instruction sequence differs"
     for a, e in zip(actual, expected, strict=True):
-        if a[0] not in {"ADD", "ARG", "CMD", "COPY", "ENTRYPOINT", "ENV", "EXPOSE", "FROM",
-                        "HEALTHCHECK", "LABEL", "MAINTAINER", "ONBUILD", "RUN", "SHELL",
-                        "STOPSIGNAL", "USER", "VOLUME", "WORKDIR"}:
+        if a[0] not in {
+            "ADD",
+            "ARG",
+            "CMD",
+            "COPY",
+            "ENTRYPOINT",
+            "ENV",
+            "EXPOSE",
+            "FROM",
+            "HEALTHCHECK",
+            "LABEL",
+            "MAINTAINER",
+            "ONBUILD",
+            "RUN",
+            "SHELL",
+            "STOPSIGNAL",
+            "USER",
+            "VOLUME",
+            "WORKDIR",
+        }:
             assert a[2:4] == e[2:4]
             continue  # unknown instructions: BuildKit keeps no value for them
         assert a == e, f"line {e[2]}"

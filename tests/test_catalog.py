@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
+import mllint.checks  # noqa: F401  (registers the rules)
 from mllint.catalog import CATEGORIES, catalog_dir, load_catalog, read_entry
 from mllint.engine.registry import REGISTRY
 from mllint.lint import Settings, lint
-
-import mllint.checks  # noqa: F401  (registers the rules)
 
 RULES = catalog_dir()
 ENTRIES = sorted(RULES.glob("ML*.yaml"))
@@ -69,9 +68,14 @@ def _examples() -> list[tuple[str, str, int, dict]]:
     return out
 
 
-@pytest.mark.parametrize(("rule_id", "kind", "index", "example"), _examples(),
-                         ids=lambda v: str(v) if not isinstance(v, dict) else "")
-def test_catalog_example(tmp_path: Path, rule_id: str, kind: str, index: int, example: dict) -> None:
+@pytest.mark.parametrize(
+    ("rule_id", "kind", "index", "example"),
+    _examples(),
+    ids=lambda v: str(v) if not isinstance(v, dict) else "",
+)
+def test_catalog_example(
+    tmp_path: Path, rule_id: str, kind: str, index: int, example: dict
+) -> None:
     dockerfile = tmp_path / "Dockerfile"
     dockerfile.write_text(example["code"], encoding="utf-8")
     report = lint([str(dockerfile)], Settings(select=[rule_id]))
@@ -84,8 +88,9 @@ def test_catalog_example(tmp_path: Path, rule_id: str, kind: str, index: int, ex
     if "findings" in example:
         expected = [(f["line"], f.get("column")) for f in example["findings"]]
         assert len(expected) == len(found), (expected, found)
-        for (line, col), (fline, fcol) in zip(sorted(expected, key=lambda e: e[0]), sorted(found),
-                                              strict=True):
+        for (line, col), (fline, fcol) in zip(
+            sorted(expected, key=lambda e: e[0]), sorted(found), strict=True
+        ):
             assert line == fline and (col is None or col == fcol), (expected, found)
 
 
@@ -96,4 +101,5 @@ def test_index_is_current() -> None:
 
     current = json.loads((RULES / INDEX_NAME).read_text(encoding="utf-8"))
     assert current == json.loads(json.dumps(build_index(RULES))), (
-        "rules/_index.json is stale: run python -m mllint.catalog")
+        "rules/_index.json is stale: run python -m mllint.catalog"
+    )

@@ -10,11 +10,7 @@ import pytest
 from tests.helpers import ROOT, run_cli
 
 BAD = "FROM python\nRUN pip install requests\n"
-GOOD = (
-    "FROM python:3.11-slim\n"
-    "RUN pip install --no-cache-dir requests==2.32.3\n"
-    "USER 10001\n"
-)
+GOOD = "FROM python:3.11-slim\nRUN pip install --no-cache-dir requests==2.32.3\nUSER 10001\n"
 
 
 def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
@@ -86,8 +82,7 @@ def test_force_color(tmp_path: Path) -> None:
 
 
 def test_stdin(tmp_path: Path) -> None:
-    result = run_cli("--format", "concise", "--stdin-filename", "train/Dockerfile", "-",
-                     stdin=BAD)
+    result = run_cli("--format", "concise", "--stdin-filename", "train/Dockerfile", "-", stdin=BAD)
     assert result.returncode == 1
     assert "train/Dockerfile:1:6: ML101" in result.stdout
 
@@ -102,8 +97,9 @@ def test_output_file(tmp_path: Path) -> None:
 
 def test_select_and_ignore(tmp_path: Path) -> None:
     path = write(tmp_path, "Dockerfile", BAD)
-    only = run_cli("--format", "concise", "--select", "ML1", "--ignore", "unpinned-pip-package",
-                   str(path))
+    only = run_cli(
+        "--format", "concise", "--select", "ML1", "--ignore", "unpinned-pip-package", str(path)
+    )
     rules = {line.split()[1] for line in only.stdout.splitlines()}
     assert rules == {"ML101"}
     by_category = run_cli("--format", "concise", "--select", "isolation", str(path))
@@ -126,15 +122,32 @@ def test_missing_path_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_directory_discovery(tmp_path: Path) -> None:
-    for name in ("Dockerfile", "gpu/Dockerfile.cuda", "svc/api.Dockerfile", "x/Dockerfile-dev",
-                 "y/Dockerfile_cpu", "z/Containerfile", ".git/Dockerfile",
-                 "node_modules/a/Dockerfile", "docs/Dockerfile.md", "t/Dockerfile.j2"):
+    for name in (
+        "Dockerfile",
+        "gpu/Dockerfile.cuda",
+        "svc/api.Dockerfile",
+        "x/Dockerfile-dev",
+        "y/Dockerfile_cpu",
+        "z/Containerfile",
+        ".git/Dockerfile",
+        "node_modules/a/Dockerfile",
+        "docs/Dockerfile.md",
+        "t/Dockerfile.j2",
+    ):
         write(tmp_path, name, BAD)
     result = run_cli("--format", "concise", "--select", "ML101", str(tmp_path))
     files = sorted({line.split(":")[0] for line in result.stdout.splitlines()})
-    expected = sorted(str(tmp_path / n) for n in (
-        "Dockerfile", "gpu/Dockerfile.cuda", "svc/api.Dockerfile", "x/Dockerfile-dev",
-        "y/Dockerfile_cpu", "z/Containerfile"))
+    expected = sorted(
+        str(tmp_path / n)
+        for n in (
+            "Dockerfile",
+            "gpu/Dockerfile.cuda",
+            "svc/api.Dockerfile",
+            "x/Dockerfile-dev",
+            "y/Dockerfile_cpu",
+            "z/Containerfile",
+        )
+    )
     assert files == expected
 
 

@@ -48,9 +48,9 @@ def fixture_files() -> list[Path]:
     return sorted(p for p in (FIXTURES / "rules").glob("ML*/*") if p.is_file())
 
 
-def _match(expected: list[tuple[int, int | None]], actual: list[tuple[int, int]]) -> tuple[
-    list[tuple[int, int | None]], list[tuple[int, int]]
-]:
+def _match(
+    expected: list[tuple[int, int | None]], actual: list[tuple[int, int]]
+) -> tuple[list[tuple[int, int | None]], list[tuple[int, int]]]:
     remaining = list(actual)
     missing = []
     for line, col in sorted(expected, key=lambda e: e[1] is None):
@@ -65,8 +65,11 @@ def _match(expected: list[tuple[int, int | None]], actual: list[tuple[int, int]]
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture(path: Path) -> None:
     rule = path.parent.name
-    annotations = [a for a in parse_annotations(path.read_text(encoding="utf-8", errors="replace"))
-                   if a.rule == rule]
+    annotations = [
+        a
+        for a in parse_annotations(path.read_text(encoding="utf-8", errors="replace"))
+        if a.rule == rule
+    ]
     report = lint_only(path, rule)
     assert not report.crashes, report.crashes
     actual = [(f.span.line, f.span.column) for f in report.findings if f.rule_id == rule]
@@ -76,8 +79,8 @@ def test_fixture(path: Path) -> None:
     fixed_todo, unexpected = _match(todo, unexpected) if todo else ([], unexpected)
     messages = {(f.span.line, f.span.column): f.message for f in report.findings}
     assert not missing, f"expected {rule} at (line, col) {missing}, got {sorted(actual)}"
-    assert not unexpected, (
-        f"unexpected {rule} at {unexpected}: " + "; ".join(messages[u] for u in unexpected)
+    assert not unexpected, f"unexpected {rule} at {unexpected}: " + "; ".join(
+        messages[u] for u in unexpected
     )
     now_found = [t for t in todo if t not in fixed_todo]
     assert not now_found, f"todo-expect now fires at {now_found}: promote it to expect"

@@ -21,7 +21,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     wheel_dir = where / "dist"
     build = subprocess.run(
         [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheel_dir), str(ROOT)],
-        capture_output=True, text=True, check=False, timeout=600,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     assert build.returncode == 0, build.stderr
     (wheel,) = wheel_dir.glob("mllint_docker-*.whl")
@@ -30,7 +33,10 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     python = env_dir / "bin" / "python"
     install = subprocess.run(
         [str(python), "-m", "pip", "install", "-q", "--no-deps", "--force-reinstall", str(wheel)],
-        capture_output=True, text=True, check=False, timeout=600,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
     )
     assert install.returncode == 0, install.stderr
     return env_dir / "bin"
@@ -38,8 +44,15 @@ def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def _run(bindir: Path, *args: str) -> subprocess.CompletedProcess[str]:
     # Run outside the source tree so the checkout's rules/ cannot be picked up by accident.
-    return subprocess.run([str(bindir / "mllint"), *args], capture_output=True, text=True,
-                          cwd="/", check=False, timeout=120, env={**os.environ, "NO_COLOR": "1"})
+    return subprocess.run(
+        [str(bindir / "mllint"), *args],
+        capture_output=True,
+        text=True,
+        cwd="/",
+        check=False,
+        timeout=120,
+        env={**os.environ, "NO_COLOR": "1"},
+    )
 
 
 def test_wheel_ships_catalog(installed: Path) -> None:
@@ -50,7 +63,10 @@ def test_wheel_ships_catalog(installed: Path) -> None:
     assert entry.returncode == 0 and "unpinned-base-image" in entry.stdout
     where = subprocess.run(
         [str(installed / "python"), "-c", "import mllint.catalog as c; print(c.catalog_dir())"],
-        capture_output=True, text=True, cwd="/", check=True,
+        capture_output=True,
+        text=True,
+        cwd="/",
+        check=True,
     )
     assert "site-packages/mllint/_rules" in where.stdout
 

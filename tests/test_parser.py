@@ -32,7 +32,7 @@ def test_continuation_skips_comment_and_blank_lines() -> None:
         "\n"
         "    apt-get install -y curl \\  \n"
         "    && rm -rf /var/lib/apt/lists/*\n"
-        "CMD [\"bash\"]\n"
+        'CMD ["bash"]\n'
     )
     df = parse(text)
     run = df.instructions[1]
@@ -73,23 +73,34 @@ def test_build_args_override_defaults() -> None:
         ("nvcr.io/nvidia/pytorch:24.05-py3", "nvcr.io", "nvidia/pytorch", "24.05-py3", None),
         ("localhost:5000/team/img:1", "localhost:5000", "team/img", "1", None),
         ("ghcr.io/a/b@sha256:abc", "ghcr.io", "a/b", None, "sha256:abc"),
-        ("pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime", None, "pytorch/pytorch",
-         "2.4.1-cuda12.1-cudnn9-runtime", None),
+        (
+            "pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime",
+            None,
+            "pytorch/pytorch",
+            "2.4.1-cuda12.1-cudnn9-runtime",
+            None,
+        ),
     ],
 )
 def test_image_reference_grammar(ref, registry, repository, tag, digest) -> None:
     image = parse(f"FROM {ref}\n").stages[0].image
     assert (image.registry, image.repository, image.tag, image.digest) == (
-        registry, repository, tag, digest)
+        registry,
+        repository,
+        tag,
+        digest,
+    )
 
 
 def test_env_pairs_and_legacy_form() -> None:
     df = parse('FROM a:1\nENV A=1 B="two words" C=${A}\nENV LEGACY some value\n')
     env, legacy = df.instructions[1], df.instructions[2]
     assert [(p.key.text, p.value.text if p.value else None, p.resolved) for p in env.pairs] == [
-        ("A", "1", "1"), ("B", '"two words"', "two words"),
+        ("A", "1", "1"),
+        ("B", '"two words"', "two words"),
         # BuildKit expands a whole ENV with the environment from before it: A is not set yet.
-        ("C", "${A}", None)]
+        ("C", "${A}", None),
+    ]
     assert env.pairs[1].value is not None and env.pairs[1].value.span == Span(2, 11, 2, 22)
     assert [(p.key.text, p.resolved) for p in legacy.pairs] == [("LEGACY", "some value")]
 
@@ -102,9 +113,9 @@ def test_env_inherited_from_parent_stage_but_not_args() -> None:
 
 def test_flags_and_mounts() -> None:
     df = parse(
-        'FROM a:1\nRUN --mount=type=cache,target=/root/.cache/pip,sharing=locked '
-        '--mount=type=secret,id=hf --network=none pip install x\n'
-        'COPY --from=build --chown=1000:1000 --link /a /b/\n'
+        "FROM a:1\nRUN --mount=type=cache,target=/root/.cache/pip,sharing=locked "
+        "--mount=type=secret,id=hf --network=none pip install x\n"
+        "COPY --from=build --chown=1000:1000 --link /a /b/\n"
     )
     run, copy = df.instructions[1], df.instructions[2]
     assert [m.type for m in run.mounts] == ["cache", "secret"]
@@ -220,7 +231,8 @@ def test_run_scripts_by_form() -> None:
 
 
 def test_large_file_parses() -> None:
-    lines = ["FROM python:3.11-slim"] + [f"RUN echo {i} && pip install pkg{i}==1.0" for i in
-                                         range(20000)]
+    lines = ["FROM python:3.11-slim"] + [
+        f"RUN echo {i} && pip install pkg{i}==1.0" for i in range(20000)
+    ]
     df = parse("\n".join(lines) + "\n")
     assert len(df.instructions) == 20001

@@ -52,8 +52,10 @@ def unpinned_pip_package(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit
     for instr in runs(df):
         for script in instr.scripts:
             for install in package_installs(script):
-                if install.manager == "uv" and install.command.args()[:1] and (
-                    install.command.args()[0].value != "pip"
+                if (
+                    install.manager == "uv"
+                    and install.command.args()[:1]
+                    and (install.command.args()[0].value != "pip")
                 ):
                     continue  # uv add / uv sync work from pyproject.toml and uv.lock
                 if install.manager not in ("pip", "uv"):

@@ -22,8 +22,17 @@ _SECRET_NAMES = frozenset(
     "ACCESS_TOKEN AUTH_TOKEN PRIVATE_KEY DATABASE_PASSWORD".split()
 )
 _SECRET_SUFFIXES = (
-    "_TOKEN", "_SECRET", "_SECRET_KEY", "_API_KEY", "_APIKEY", "_PASSWORD", "_PASSWD",
-    "_PRIVATE_KEY", "_ACCESS_KEY", "_AUTH_KEY", "_CLIENT_SECRET",
+    "_TOKEN",
+    "_SECRET",
+    "_SECRET_KEY",
+    "_API_KEY",
+    "_APIKEY",
+    "_PASSWORD",
+    "_PASSWD",
+    "_PRIVATE_KEY",
+    "_ACCESS_KEY",
+    "_AUTH_KEY",
+    "_CLIENT_SECRET",
 )
 #: Names that look like credentials but are not: token counts, tokenizer settings, paths.
 _NOT_SECRET = re.compile(
@@ -35,7 +44,10 @@ _TOKEN_VALUES = (
     ("an Anthropic key", re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}")),
     ("an OpenAI key", re.compile(r"\bsk-(proj-)?[A-Za-z0-9_-]{20,}")),
     ("an AWS access key id", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
-    ("a GitHub token", re.compile(r"\b(ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{30,}|\bgithub_pat_\w{30,}")),
+    (
+        "a GitHub token",
+        re.compile(r"\b(ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{30,}|\bgithub_pat_\w{30,}"),
+    ),
     ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
     ("a Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}")),
 )
@@ -80,14 +92,20 @@ def _pair_finding(keyword: str, kv: KeyValue, ctx: RuleContext[None]) -> Hit | N
     if raw is not None and raw.strip("'\"").startswith("/run/secrets/"):
         return None  # a path to a mounted secret, not the secret
     if keyword == "ARG" and raw is None:
-        message = (f"ARG {name} carries a credential: build arguments are recorded in the "
-                   "image history (docker history shows them)")
+        message = (
+            f"ARG {name} carries a credential: build arguments are recorded in the "
+            "image history (docker history shows them)"
+        )
     elif raw is not None and "$" in raw:
-        message = (f"{keyword} {name} copies a credential into the image; its value "
-                   "is stored in the image config and visible to anyone who can pull it")
+        message = (
+            f"{keyword} {name} copies a credential into the image; its value "
+            "is stored in the image config and visible to anyone who can pull it"
+        )
     else:
-        message = (f"{keyword} {name} sets a credential in the image; it is stored in the "
-                   "image and visible to anyone who can pull it")
+        message = (
+            f"{keyword} {name} sets a credential in the image; it is stored in the "
+            "image and visible to anyone who can pull it"
+        )
     return ctx.finding(kv.key.span, message, fix=_FIX)
 
 

@@ -10,8 +10,19 @@ from mllint.engine.registry import rule
 from mllint.model.dockerfile import Dockerfile
 
 _WEIGHT_PATTERNS = (
-    "*.safetensors", "*.pt", "*.pth", "*.ckpt", "*.onnx", "*.gguf", "*.ggml", "*.h5",
-    "*.keras", "*.tflite", "*.msgpack", "*.engine", "*.plan",
+    "*.safetensors",
+    "*.pt",
+    "*.pth",
+    "*.ckpt",
+    "*.onnx",
+    "*.gguf",
+    "*.ggml",
+    "*.h5",
+    "*.keras",
+    "*.tflite",
+    "*.msgpack",
+    "*.engine",
+    "*.plan",
 )
 _BIN_HINTS = ("model", "weight", "checkpoint", "ckpt")
 

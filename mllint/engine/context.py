@@ -8,7 +8,7 @@ from typing import Generic, TypeVar
 from mllint.engine.finding import Related
 from mllint.model.span import Span
 
-O = TypeVar("O")
+OptionsT = TypeVar("OptionsT")
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,9 +23,9 @@ class Hit:
 
 
 @dataclass(frozen=True, slots=True)
-class RuleContext(Generic[O]):
+class RuleContext(Generic[OptionsT]):
     path: str
-    options: O
+    options: OptionsT
 
     def finding(
         self,

@@ -16,7 +16,9 @@ class Word:
     text: str  # raw source text of the word, quotes included
     value: str  # quotes removed, escapes processed; $VAR, ${..}, $(..) kept literally
     span: Span
-    dynamic: bool  # contains an expansion outside single quotes: its value is only known at run time
+    dynamic: (
+        bool  # contains an expansion outside single quotes: its value is only known at run time
+    )
     quoted: bool  # some part of it was quoted
 
 

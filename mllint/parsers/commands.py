@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from mllint.model.span import Span
-from mllint.parsers.shell import Command, ShellScript, Word, effective_argv
+from mllint.parsers.shell import Command, ShellScript, Word, effective_argv, shell_operand
 
 
 @dataclass(frozen=True, slots=True)
@@ -586,23 +586,6 @@ def _within(inner: Span, outer: Span) -> bool:
     ) <= (outer.end_line, outer.end_column)
 
 
-def _shell_operand(argv: Sequence[Word]) -> tuple[int, bool]:
-    """Index of a shell's first operand (``len(argv)`` if none), and whether ``-c`` was given."""
-    seen_c = False
-    i = 1
-    while i < len(argv):
-        v = argv[i].value
-        if v == "--":
-            return i + 1, seen_c
-        if len(v) < 2 or v[0] not in "-+":
-            break
-        i += 1
-        if not v.startswith("--"):
-            seen_c = seen_c or (v[0] == "-" and "c" in v)
-            i += v.count("o") + v.count("O")  # -o OPTION, -O SHOPT take a value
-    return i, seen_c
-
-
 def _is_substitution(word: Word) -> bool:
     """Whether the whole word is one command substitution: its output is the word."""
     value = word.value.strip()
@@ -624,7 +607,7 @@ def _substituted_scripts(command: Command) -> list[Word]:
         return [argv[1]] if argv[1].value.startswith("<(") else []
     if name not in _SHELL_INTERPRETERS:
         return []
-    index, seen_c = _shell_operand(argv)
+    index, seen_c = shell_operand(argv)
     if index >= len(argv):
         return []
     script = argv[index]

@@ -13,9 +13,9 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from mllint.model.dockerfile import (
-    POSIX_SHELLS,
     Directives,
     Dockerfile,
     Flag,
@@ -27,6 +27,7 @@ from mllint.model.dockerfile import (
     Problem,
     Stage,
 )
+from mllint.model.shell import ShellScript
 from mllint.model.span import Located, SourceMap, Span
 from mllint.parsers.variables import Scope, substitute
 
@@ -110,12 +111,12 @@ class _Parser:
     # ---- top level -------------------------------------------------------------------------
 
     def parse(self) -> Dockerfile:
-        start = self._read_directives()
+        self._read_directives()
         cont = re.compile(re.escape(self.escape) + r"[ \t]*$")
         raw_instructions: list[tuple[str, SourceMap, int, int, list[Heredoc]]] = []
         lines = self.lines
         n = len(lines)
-        i = start
+        i = 0  # directive lines are comments to the instruction parser
         while i < n:
             raw = lines[i]
             first_line = i + 1
@@ -148,10 +149,16 @@ class _Parser:
             if keyword == "ONBUILD":
                 parts = logical.strip(_WS).split(None, 2)
                 keyword = "ONBUILD " + (parts[1].upper() if len(parts) > 1 else "")
-            if keyword.split()[-1:] and keyword.split()[-1] in _HEREDOC_KEYWORDS and "<<" in logical:
+            if (
+                keyword.split()[-1:]
+                and keyword.split()[-1] in _HEREDOC_KEYWORDS
+                and "<<" in logical
+            ):
                 for fd, strip_tabs, name, expand in _heredoc_markers(logical):
                     body, i, hd_end, terminated = self._read_heredoc(i, name, strip_tabs)
-                    heredocs.append(self._heredoc(body, fd, strip_tabs, name, expand, hd_end, terminated))
+                    heredocs.append(
+                        self._heredoc(body, fd, strip_tabs, name, expand, hd_end, terminated)
+                    )
                     if terminated:
                         last_line = hd_end
                     else:
@@ -168,11 +175,10 @@ class _Parser:
             raw_instructions.append((logical, smap, first_line, last_line, heredocs))
         return self._assemble(raw_instructions)
 
-    def _read_directives(self) -> int:
+    def _read_directives(self) -> None:
         """Parser directives: only at the very top, only known names, each at most once."""
         seen: dict[str, Located] = {}
-        i = 0
-        for i, raw in enumerate(self.lines):  # noqa: B007 - i is the first non-directive line
+        for i, raw in enumerate(self.lines):
             text = raw[1:] if i == 0 and raw.startswith("\ufeff") else raw
             m = _DIRECTIVE.match(_trim_ws_left(text))
             if not m or m.group(1).lower() not in ("syntax", "escape", "check"):
@@ -182,7 +188,9 @@ class _Parser:
             col = len(raw) - len(_trim_ws_left(text)) + m.start(2) + 1
             loc = Located(value, Span(i + 1, col, i + 1, col + len(value)))
             if key in seen:
-                self.problems.append(Problem(loc.span, f"only one '{key}' parser directive can be used"))
+                self.problems.append(
+                    Problem(loc.span, f"only one '{key}' parser directive can be used")
+                )
                 continue
             seen[key] = loc
             if key == "escape":
@@ -192,15 +200,13 @@ class _Parser:
                     )
                 else:
                     self.escape = value
-        else:
-            i = len(self.lines)
         self.directives = Directives(
             syntax=seen.get("syntax"), escape=self.escape, check=seen.get("check")
         )
-        # Directive lines are comments to the instruction parser: start at line 0 anyway.
-        return 0 if i >= 0 else 0
 
-    def _read_heredoc(self, i: int, name: str, strip_tabs: bool) -> tuple[list[str], int, int, bool]:
+    def _read_heredoc(
+        self, i: int, name: str, strip_tabs: bool
+    ) -> tuple[list[str], int, int, bool]:
         body: list[str] = []
         while i < len(self.lines):
             raw = self.lines[i]
@@ -212,7 +218,13 @@ class _Parser:
         return body, i, i, False
 
     def _heredoc(
-        self, body: list[str], fd: int, strip_tabs: bool, name: str, expand: bool, end_line: int,
+        self,
+        body: list[str],
+        fd: int,
+        strip_tabs: bool,
+        name: str,
+        expand: bool,
+        end_line: int,
         terminated: bool,
     ) -> Heredoc:
         first = end_line - len(body) - (1 if terminated else 0) + 1
@@ -251,9 +263,12 @@ class _Parser:
             if not template_reported and (pos := _template_marker(logical)) >= 0:
                 template_reported = True
                 self.problems.append(
-                    Problem(smap.span(pos, pos + 2), "template syntax ('{{' or '{%'): this looks "
-                            "like a template that renders a Dockerfile, not a Dockerfile; lint "
-                            "the rendered file instead")
+                    Problem(
+                        smap.span(pos, pos + 2),
+                        "template syntax ('{{' or '{%'): this looks "
+                        "like a template that renders a Dockerfile, not a Dockerfile; lint "
+                        "the rendered file instead",
+                    )
                 )
                 self.template_lines.add(first)
             stage_index = len(stages) - 1
@@ -263,7 +278,9 @@ class _Parser:
             else:
                 scope = global_scope
                 shell = ["/bin/sh", "-c"]
-            instr = self._instruction(logical, smap, first, last, heredocs, stage_index, scope, shell)
+            instr = self._instruction(
+                logical, smap, first, last, heredocs, stage_index, scope, shell
+            )
             if instr is None:
                 continue
             kw = instr.keyword
@@ -322,8 +339,10 @@ class _Parser:
             return Stage(index, instr, ImageRef(instr.arguments, None), None, ())
         if len(words) not in (1, 3) or (len(words) == 3 and words[1].text.lower() != "as"):
             self.problems.append(
-                Problem(instr.arguments.span if words else instr.keyword_span,
-                        "FROM takes an image and optionally 'AS name': FROM image[:tag] [AS name]")
+                Problem(
+                    instr.arguments.span if words else instr.keyword_span,
+                    "FROM takes an image and optionally 'AS name': FROM image[:tag] [AS name]",
+                )
             )
         if not words:
             image = ImageRef(Located("", instr.keyword_span), None)
@@ -332,7 +351,7 @@ class _Parser:
         name = words[2] if len(words) == 3 and words[1].text.lower() == "as" else None
         return Stage(index, instr, image, name, ())
 
-    def _instruction(  # noqa: C901, PLR0912
+    def _instruction(
         self,
         logical: str,
         smap: SourceMap,
@@ -365,18 +384,28 @@ class _Parser:
             args_start += 1
         args = logical[args_start:args_end]
         arguments = Located(args, smap.span(args_start, args_end))
-        base = dict(
-            keyword=keyword, keyword_span=keyword_span, span=span, flags=flags,
-            arguments=arguments, source=smap.shifted(args_start), stage=stage,
-        )
+        base: dict[str, Any] = {
+            "keyword": keyword,
+            "keyword_span": keyword_span,
+            "span": span,
+            "flags": flags,
+            "arguments": arguments,
+            "source": smap.shifted(args_start),
+            "stage": stage,
+        }
         if keyword not in KEYWORDS:
             self.problems.append(Problem(keyword_span, _unknown_instruction(kw_text)))
-            return Instruction(**base, words=tuple(_words_ws(args, args_start, smap)))  # type: ignore[arg-type]
+            return Instruction(**base, words=tuple(_words_ws(args, args_start, smap)))
 
         if keyword == "ONBUILD":
-            trigger = self._instruction(args, smap.shifted(args_start), first, last, heredocs,
-                                        stage, scope, shell) if args else None
-            return Instruction(**base, trigger=trigger)  # type: ignore[arg-type]
+            trigger = (
+                self._instruction(
+                    args, smap.shifted(args_start), first, last, heredocs, stage, scope, shell
+                )
+                if args
+                else None
+            )
+            return Instruction(**base, trigger=trigger)
 
         words: tuple[Located, ...] = ()
         exec_form: tuple[Located, ...] | None = None
@@ -384,8 +413,12 @@ class _Parser:
         if keyword in _JSON_KEYWORDS or keyword in _JSON_LIST_KEYWORDS:
             exec_form, bad = _json_array(args, args_start, smap)
             if bad:
-                self.problems.append(Problem(arguments.span, "a JSON array (exec form) must "
-                                             "contain only strings: quote every element"))
+                self.problems.append(
+                    Problem(
+                        arguments.span,
+                        "a JSON array (exec form) must contain only strings: quote every element",
+                    )
+                )
             if exec_form is None:
                 if keyword in _JSON_LIST_KEYWORDS:
                     words = tuple(_words_ws(args, args_start, smap))
@@ -401,12 +434,19 @@ class _Parser:
                 cmd_start = args_start + sub.end()
                 cmd = logical[cmd_start:args_end]
                 exec_form, _ = _json_array(cmd, cmd_start, smap)
-                words = (ws[0], *(exec_form or ((Located(cmd, smap.span(cmd_start, args_end)),)
-                                                if cmd else ())))
+                words = (
+                    ws[0],
+                    *(
+                        exec_form
+                        or ((Located(cmd, smap.span(cmd_start, args_end)),) if cmd else ())
+                    ),
+                )
         elif keyword in ("ENV", "LABEL"):
             pairs = self._name_values(keyword, args, args_start, smap, arguments, scope)
-            words = tuple(Located(w.text, smap.span(w.start, w.end))
-                          for w in _parse_words(args, args_start, self.escape))
+            words = tuple(
+                Located(w.text, smap.span(w.start, w.end))
+                for w in _parse_words(args, args_start, self.escape)
+            )
         elif keyword == "ARG":
             raw_words = _parse_words(args, args_start, self.escape)
             words = tuple(Located(w.text, smap.span(w.start, w.end)) for w in raw_words)
@@ -420,36 +460,52 @@ class _Parser:
             words = tuple(_words_ws(args, args_start, smap))
 
         if keyword in ("COPY", "ADD") and len(words) + len(heredocs) < 2:
-            self.problems.append(Problem(keyword_span, f"{keyword} requires at least one source "
-                                         "and a destination"))
+            self.problems.append(
+                Problem(keyword_span, f"{keyword} requires at least one source and a destination")
+            )
         mounts = tuple(_mount(f) for f in flags if f.name == "mount") if keyword == "RUN" else ()
-        scripts = ()
+        scripts: tuple[ShellScript, ...] = ()
         if keyword == "RUN":
             scripts = _run_scripts(args, args_start, smap, exec_form, heredocs, shell, self.escape)
-        return Instruction(  # type: ignore[misc]
-            **base, words=words, exec_form=exec_form, pairs=pairs,  # type: ignore[arg-type]
-            heredocs=tuple(heredocs), mounts=mounts, scripts=scripts,
+        return Instruction(
+            **base,
+            words=words,
+            exec_form=exec_form,
+            pairs=pairs,
+            heredocs=tuple(heredocs),
+            mounts=mounts,
+            scripts=scripts,
         )
 
     def _name_values(
-        self, keyword: str, args: str, start: int, smap: SourceMap, arguments: Located,
+        self,
+        keyword: str,
+        args: str,
+        start: int,
+        smap: SourceMap,
+        arguments: Located,
         scope: Scope,
     ) -> tuple[KeyValue, ...]:
         """parseNameVal: ``KEY=value …``, or the legacy ``KEY value with spaces``."""
         words = _parse_words(args, start, self.escape)
         if not words:
-            self.problems.append(Problem(arguments.span, f"{keyword} requires at least one "
-                                         "key=value pair"))
+            self.problems.append(
+                Problem(arguments.span, f"{keyword} requires at least one key=value pair")
+            )
             return ()
         if "=" not in words[0].text:
             m = re.match(r"(\S+)[ \t\n\r\x0b\x0c]+", args)
             if m is None:
-                self.problems.append(Problem(arguments.span, f"{keyword} {args.strip()}: a value "
-                                             f"is missing; write {keyword} KEY=value"))
+                self.problems.append(
+                    Problem(
+                        arguments.span,
+                        f"{keyword} {args.strip()}: a value is missing; write {keyword} KEY=value",
+                    )
+                )
                 return ()
             key = Located(m.group(1), smap.span(start, start + len(m.group(1))))
             vstart = start + m.end()
-            raw_value = args[m.end():]
+            raw_value = args[m.end() :]
             value = Located(raw_value, smap.span(vstart, vstart + len(raw_value)))
             resolved = substitute(raw_value, scope, escape=self.escape)
             return (KeyValue(key, value, resolved, key.span.cover(value.span)),)
@@ -457,11 +513,15 @@ class _Parser:
         for w in words:
             eq = w.text.find("=")
             if eq < 0:
-                self.problems.append(Problem(smap.span(w.start, w.end), f"{keyword}: '{w.text}' "
-                                             "has no '=': write KEY=value"))
+                self.problems.append(
+                    Problem(
+                        smap.span(w.start, w.end),
+                        f"{keyword}: '{w.text}' has no '=': write KEY=value",
+                    )
+                )
                 continue
             key = Located(w.text[:eq], smap.span(w.start, w.start + eq))
-            raw_value = w.text[eq + 1:]
+            raw_value = w.text[eq + 1 :]
             value = Located(raw_value, smap.span(w.start + eq + 1, w.end))
             resolved = substitute(raw_value, scope, escape=self.escape)
             pairs.append(KeyValue(key, value, resolved, smap.span(w.start, w.end)))
@@ -477,8 +537,8 @@ class _Parser:
             # A stage re-declaring a global ARG inherits its value.
             resolved = scope[name] if name in scope else self.global_scope.get(name)
         else:
-            resolved = substitute(w.text[eq + 1:], scope, escape=self.escape)
-        value = None if eq < 0 else Located(w.text[eq + 1:], smap.span(w.start + eq + 1, w.end))
+            resolved = substitute(w.text[eq + 1 :], scope, escape=self.escape)
+        value = None if eq < 0 else Located(w.text[eq + 1 :], smap.span(w.start + eq + 1, w.end))
         return KeyValue(key, value, resolved, smap.span(w.start, w.end))
 
 
@@ -532,7 +592,7 @@ def _shell_words(line: str, start: int = 0) -> list[_Word]:
             elif ch == "\\":
                 j += 1
             j += 1
-        words.append(_Word(line[i:min(j, n)], start + i, start + min(j, n)))
+        words.append(_Word(line[i : min(j, n)], start + i, start + min(j, n)))
         i = j
     return words
 
@@ -652,8 +712,10 @@ def _parse_words(rest: str, start: int, escape: str) -> list[_Word]:
 
 def _words_ws(args: str, start: int, smap: SourceMap) -> list[Located]:
     """parseStringsWhitespaceDelimited: plain whitespace split, no quote handling."""
-    return [Located(m.group(0), smap.span(start + m.start(), start + m.end()))
-            for m in re.finditer(r"[^ \t\n\r\x0b\x0c]+", args)]
+    return [
+        Located(m.group(0), smap.span(start + m.start(), start + m.end()))
+        for m in re.finditer(r"[^ \t\n\r\x0b\x0c]+", args)
+    ]
 
 
 _JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"')
@@ -741,9 +803,10 @@ def split_reference(word: Located, resolved: str) -> ImageRef:
     last_slash = rest.rfind("/")
     colon = rest.rfind(":")
     if colon > last_slash:
-        repository, tag = rest[:colon], rest[colon + 1:]
-    return ImageRef(word, resolved, registry=registry, repository=repository,
-                    tag=tag, digest=digest or None)
+        repository, tag = rest[:colon], rest[colon + 1 :]
+    return ImageRef(
+        word, resolved, registry=registry, repository=repository, tag=tag, digest=digest or None
+    )
 
 
 _SHELL_CONTENT = frozenset({"RUN", "CMD", "ENTRYPOINT", "HEALTHCHECK", "SHELL", "ONBUILD"})
@@ -779,7 +842,6 @@ def _with_stage(instr: Instruction, stage: int) -> Instruction:
     return replace(instr, stage=stage)
 
 
-
 def _unknown_instruction(word: str) -> str:
     import difflib
 
@@ -789,9 +851,14 @@ def _unknown_instruction(word: str) -> str:
 
 
 def _run_scripts(
-    args: str, start: int, smap: SourceMap, exec_form: tuple[Located, ...] | None,
-    heredocs: list[Heredoc], shell: list[str], escape: str,
-) -> tuple[object, ...]:
+    args: str,
+    start: int,
+    smap: SourceMap,
+    exec_form: tuple[Located, ...] | None,
+    heredocs: list[Heredoc],
+    shell: list[str],
+    escape: str,
+) -> tuple[ShellScript, ...]:
     """The shell scripts a RUN executes, for the shell analysis (see ``mllint.parsers.shell``)."""
     from mllint.parsers.run_scripts import run_scripts
 

@@ -71,14 +71,20 @@ def _blank_heredoc_markers(line: str, heredocs: list[Heredoc]) -> str:
     """Replace ``<<EOF`` words by spaces, keeping offsets, so the rest parses as one line."""
     out = line
     for doc in heredocs:
-        for marker in (f"<<-{doc.name}", f"<<{doc.name}", f"<<-'{doc.name}'", f"<<'{doc.name}'",
-                       f'<<-"{doc.name}"', f'<<"{doc.name}"'):
-            idx = out.find(marker)
+        for form in (
+            f"<<-{doc.name}",
+            f"<<{doc.name}",
+            f"<<-'{doc.name}'",
+            f"<<'{doc.name}'",
+            f'<<-"{doc.name}"',
+            f'<<"{doc.name}"',
+        ):
+            idx = out.find(form)
             if idx >= 0:
-                if idx > 0 and out[idx - 1].isdigit():
+                end = idx + len(form)
+                while idx > 0 and out[idx - 1].isdigit():  # 3<<EOF: a file descriptor
                     idx -= 1
-                    marker = out[idx] + marker
-                out = out[:idx] + " " * len(marker) + out[idx + len(marker):]
+                out = out[:idx] + " " * (end - idx) + out[end:]
                 break
     return out
 

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from mllint.model.shell import Command, ShellScript, Word
 from mllint.model.span import SourceMap, Span
 
-__all__ = ["Command", "ShellScript", "Word", "effective_argv", "parse_shell"]
+__all__ = ["Command", "ShellScript", "Word", "effective_argv", "parse_shell", "shell_operand"]
 
 
 def parse_shell(text: str, source: SourceMap | None = None) -> ShellScript:
@@ -126,11 +126,40 @@ _SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh"})
 _STRING_RUNNERS = _SHELLS | {"su", "runuser"} | frozenset(_WRAPPERS)
 
 
+def shell_operand(argv: Sequence[Word]) -> tuple[int, bool]:
+    """For ``sh [options] ...``: index of the first operand (``len(argv)`` if none) and
+    whether ``-c`` was given, in which case that operand is the script string."""
+    seen_c = False
+    j = 1
+    while j < len(argv):
+        v = argv[j].value
+        if v == "--":
+            return j + 1, seen_c
+        if len(v) < 2 or v[0] not in "-+":
+            break
+        if v.startswith("--"):
+            j += 2 if v in ("--rcfile", "--init-file") else 1
+            continue
+        seen_c = seen_c or (v[0] == "-" and "c" in v)
+        j += 1 + v.count("o") + v.count("O")  # -o OPTION, -O SHOPT take a value
+    return j, seen_c
+
+
 def _command_string(argv: tuple[Word, ...]) -> int | None:
     """Index of the script string of ``sh -c STRING`` (or ``su -c STRING``), if any."""
     k = _command_start(argv)
     if k >= len(argv):
         return None
+    name = _basename(argv[k])
+    if name in _SHELLS:
+        j, seen_c = shell_operand(argv[k:])
+        return k + j if seen_c and k + j < len(argv) else None
+    if name in ("su", "runuser"):
+        for j in range(k + 1, len(argv) - 1):
+            v = argv[j].value
+            if v == "--command" or (len(v) > 1 and v[0] == "-" and v[1] != "-" and v[-1] == "c"):
+                return j + 1
+    return None
     name = _basename(argv[k])
     if name in _SHELLS:
         seen_c = False
@@ -544,36 +573,32 @@ class _Parser:
         line_start = 0
         next_start = starts[1] if starts is not None and len(starts) > 1 else n + 1
         want_delimiter: bool | None = None  # after `<<` / `<<-`: strip tabs?
+        fast = _FAST.match
         i = 0
         while i < n:
-            if want_delimiter is None:
-                # Common tokens come from one C-level scanner until it meets anything else.
-                restart = False
-                for m in iter(_FAST.scanner(s, i).match, None):
-                    text, _, op = m.groups()  # the middle group is a newline
-                    i = m.end()
-                    if text is not None:
-                        a = i - len(text)
-                        if starts is not None:
-                            while a >= next_start:
-                                line += 1
-                                line_start = next_start
-                                next_start = starts[line + 1] if line + 1 < len(starts) else n + 1
-                            span = Span(line + 1, a - line_start + 1, line + 1, i - line_start + 1)
-                        else:
-                            span = self.span(a, i)
-                        word = Word(text, text, span, False, False)
-                        toks.append((_T_WORD, a, i, text, word, None, None))
-                    elif op is not None:
-                        toks.append((_T_OP, i - len(op), i, op, None, None, None))
+            m = fast(s, i) if want_delimiter is None else None
+            if m is not None:
+                text, _, op = m.groups()  # the middle group is a newline
+                i = m.end()
+                if text is not None:
+                    a = i - len(text)
+                    if starts is not None:
+                        while a >= next_start:
+                            line += 1
+                            line_start = next_start
+                            next_start = starts[line + 1] if line + 1 < len(starts) else n + 1
+                        span = Span(line + 1, a - line_start + 1, line + 1, i - line_start + 1)
                     else:
-                        toks.append((_T_NEWLINE, i - 1, i, "\n", None, None, None))
-                        if self.heredocs:
-                            i = self.heredoc_bodies(i)
-                            restart = True
-                            break
-                if restart or i >= n:
-                    continue
+                        span = self.span(a, i)
+                    word = Word(text, text, span, False, False)
+                    toks.append((_T_WORD, a, i, text, word, None, None))
+                elif op is not None:
+                    toks.append((_T_OP, i - len(op), i, op, None, None, None))
+                else:
+                    toks.append((_T_NEWLINE, i - 1, i, "\n", None, None, None))
+                    if self.heredocs:
+                        i = self.heredoc_bodies(i)
+                continue
             c = s[i]
             if c in " \t\r":
                 i = _end(_BLANKS, s, i)

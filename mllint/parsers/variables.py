@@ -63,7 +63,7 @@ def references(text: str) -> list[str]:
     return names
 
 
-def _expand(  # noqa: C901, PLR0912, PLR0915 - a lexer reads best as one loop
+def _expand(
     text: str, i: int, scope: Scope, escape: str, quotes: bool, stop: str
 ) -> tuple[str, int]:
     out: list[str] = []

@@ -21,8 +21,11 @@ def summary_line(report: Report) -> str:
     where = f"in {files} file{'s' if files != 1 else ''}"
     if n == 0:
         return f"No problems found {where}."
-    parts = [f"{counts[s]} {s}{'s' if counts[s] != 1 and s != Severity.INFO else ''}"
-             for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
+    parts = [
+        f"{counts[s]} {s}{'s' if counts[s] != 1 and s != Severity.INFO else ''}"
+        for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
+        if counts[s]
+    ]
     return f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}) {where}."
 
 
@@ -33,8 +36,15 @@ def render(report: Report, out: IO[str], *, color: bool) -> None:
     from rich.console import Console
     from rich.text import Text
 
-    console = Console(file=out, force_terminal=color, no_color=not color, soft_wrap=True,
-                      highlight=False, emoji=False, markup=False)
+    console = Console(
+        file=out,
+        force_terminal=color,
+        no_color=not color,
+        soft_wrap=True,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
     for _path, group in groupby(report.findings, key=lambda f: f.path):
         for f in group:
             lines = report.sources.get(f.path, ())
@@ -66,8 +76,7 @@ def _frame(f: Finding, lines: tuple[str, ...], text_cls: type) -> object:
     else:
         text.append(f"  {f.message}\n")
     for r in f.related:
-        text.append(f"  = note: {r.path}:{r.span.line}:{r.span.column}: {r.message}\n",
-                    style="dim")
+        text.append(f"  = note: {r.path}:{r.span.line}:{r.span.column}: {r.message}\n", style="dim")
     if f.fix:
         fix_lines = f.fix.splitlines() or [""]
         text.append("  = fix: ", style="bold green")
