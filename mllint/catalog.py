@@ -11,10 +11,9 @@ against ``rules/_schema.json`` by the tests, never at run time.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from mllint.engine.finding import Severity
 
@@ -47,8 +46,7 @@ INDEX_FIELDS = (
 INDEX_NAME = "_index.json"
 
 
-@dataclass(frozen=True, slots=True)
-class RuleEntry:
+class RuleEntry(NamedTuple):
     """One catalog entry's metadata; ``document()`` reads the whole YAML entry."""
 
     id: str

@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from mllint.catalog import Catalog, load_catalog
 from mllint.discover import discover
@@ -24,27 +23,32 @@ from mllint.model.span import Span
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(NamedTuple):
     """What to run and how to judge it; the CLI and config files build one."""
 
     select: Sequence[str] | None = None
     extend_select: Sequence[str] = ()
     ignore: Sequence[str] = ()
-    severities: Mapping[str, Severity] = field(default_factory=dict)
-    options: Mapping[str, Any] = field(default_factory=dict)
+    severities: Mapping[str, Severity] = {}
+    options: Mapping[str, Any] = {}
 
 
-@dataclass
 class Report:
-    findings: list[Finding]
-    files: list[str]
-    rules: list[str]  # the ids that ran
-    crashes: list[RuleCrash] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)  # paths that could not be linted at all
-    sources: dict[str, tuple[str, ...]] = field(
-        default_factory=dict
-    )  # lines of files with findings
+    """The outcome of a run: findings (sorted), files linted, and what went wrong."""
+
+    def __init__(
+        self,
+        findings: list[Finding],
+        files: list[str],
+        rules: list[str],
+        errors: list[str] | None = None,
+    ) -> None:
+        self.findings = findings
+        self.files = files
+        self.rules = rules  # the ids that ran
+        self.crashes: list[RuleCrash] = []
+        self.errors = errors or []  # paths that could not be linted at all
+        self.sources: dict[str, tuple[str, ...]] = {}  # lines of the files with findings
 
     def counts(self) -> dict[Severity, int]:
         out = dict.fromkeys(Severity, 0)

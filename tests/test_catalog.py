@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from dataclasses import fields
 from pathlib import Path
 
 import pytest
@@ -48,9 +47,9 @@ def test_options_equal_catalog() -> None:
         assert set(registered.option_names()) == declared, rule_id
         if registered.options is not None:
             defaults = registered.options()
-            for f in fields(registered.options):
-                name = f.name.replace("_", "-")
-                assert getattr(defaults, f.name) == catalog[rule_id].options[name]["default"]
+            for field in registered.options._fields:
+                name = field.replace("_", "-")
+                assert getattr(defaults, field) == catalog[rule_id].options[name]["default"]
 
 
 def test_names_are_unique() -> None:

@@ -49,7 +49,7 @@ def runs_as_root(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
             return  # a named user, or USER ${APP_USER} known only at build time
         shown = last_user.arguments.text
         via = f" ('{shown}')" if shown != value else ""
-        if last_user.stage == final.index:
+        if last_user.stage == final.number:
             yield ctx.finding(
                 last_user.arguments.span,
                 f"the image runs as '{value}'{via}: a process that escapes the model server or "
@@ -61,7 +61,7 @@ def runs_as_root(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
         yield ctx.finding(
             final.from_.keyword_span,
             f"the final stage inherits USER {value} from stage "
-            f"'{parent.name.text if parent.name else parent.index}' (line "
+            f"'{parent.name.text if parent.name else parent.number}' (line "
             f"{last_user.span.line}) and never switches away; add a non-root USER",
             fix=_FIX,
             related=(Related(ctx.path, last_user.arguments.span, f"USER {value} set here"),),

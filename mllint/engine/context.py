@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Generic, TypeVar
+from typing import Generic, NamedTuple, TypeVar
 
 from mllint.engine.finding import Related
 from mllint.model.span import Span
@@ -11,19 +10,17 @@ from mllint.model.span import Span
 OptionsT = TypeVar("OptionsT")
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
+class Hit(NamedTuple):
     """A finding before the engine stamps rule metadata on it."""
 
     span: Span
     message: str
     fix: str | None = None
-    related: tuple[Related, ...] = field(default=())
+    related: tuple[Related, ...] = ()
     path: str | None = None  # set when the finding belongs to another file (a requirements file)
 
 
-@dataclass(frozen=True, slots=True)
-class RuleContext(Generic[OptionsT]):
+class RuleContext(NamedTuple, Generic[OptionsT]):
     path: str
     options: OptionsT
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
+from typing import NamedTuple
 
 from mllint.model.span import Span
 
@@ -28,8 +28,7 @@ class Severity(IntEnum):
         return self.name.lower()
 
 
-@dataclass(frozen=True, slots=True)
-class Related:
+class Related(NamedTuple):
     """A secondary location that explains a finding (the FROM line a RUN conflicts with)."""
 
     path: str
@@ -37,8 +36,7 @@ class Related:
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Finding:
+class Finding(NamedTuple):
     """One problem at one place, fully stamped by the engine with the catalog's metadata."""
 
     rule_id: str
@@ -50,7 +48,7 @@ class Finding:
     message: str
     help_url: str
     fix: str | None = None  # a one-line hint: what to write instead
-    related: tuple[Related, ...] = field(default=())
+    related: tuple[Related, ...] = ()
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

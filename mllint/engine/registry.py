@@ -8,20 +8,18 @@ knows nothing of the catalog: the drift tests hold the two together.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, NamedTuple
 
 from mllint.engine.context import Hit, RuleContext
 
 RuleFunction = Callable[[Any, RuleContext[Any]], Iterator[Hit]]
 
 
-@dataclass(frozen=True, slots=True)
-class RegisteredRule:
+class RegisteredRule(NamedTuple):
     id: str
     name: str  # the function's name with dashes: must equal the catalog name
     function: RuleFunction
-    options: type | None  # a frozen dataclass whose fields are the catalog's options
+    options: Any  # a NamedTuple class whose fields (with defaults) are the catalog's options
 
     def default_options(self) -> Any:
         return self.options() if self.options is not None else None
@@ -29,13 +27,13 @@ class RegisteredRule:
     def option_names(self) -> list[str]:
         if self.options is None:
             return []
-        return [f.name.replace("_", "-") for f in fields(self.options)]
+        return [name.replace("_", "-") for name in self.options._fields]
 
 
 REGISTRY: dict[str, RegisteredRule] = {}
 
 
-def rule(rule_id: str, *, options: type | None = None) -> Callable[[RuleFunction], RuleFunction]:
+def rule(rule_id: str, *, options: Any = None) -> Callable[[RuleFunction], RuleFunction]:
     def register(function: RuleFunction) -> RuleFunction:
         if rule_id in REGISTRY:
             raise RuntimeError(f"rule {rule_id} registered twice")

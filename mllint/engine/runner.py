@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from mllint.catalog import Catalog
 from mllint.engine.context import RuleContext
@@ -12,8 +11,7 @@ from mllint.engine.finding import Finding, Severity
 from mllint.engine.registry import RegisteredRule
 
 
-@dataclass(frozen=True, slots=True)
-class RuleCrash:
+class RuleCrash(NamedTuple):
     """A rule raised: reported on stderr with exit 2, never as a traceback."""
 
     rule_id: str

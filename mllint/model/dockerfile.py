@@ -8,8 +8,7 @@ resolved value always means "only known at build time"; rules treat it as unknow
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from mllint.model.span import Located, SourceMap, Span
 
@@ -20,8 +19,7 @@ if TYPE_CHECKING:
 POSIX_SHELLS = frozenset({"sh", "bash", "ash", "dash", "zsh", "ksh", "busybox", "mksh"})
 
 
-@dataclass(frozen=True, slots=True)
-class Flag:
+class Flag(NamedTuple):
     """An instruction flag such as ``--mount=type=cache,target=/root/.cache/pip``."""
 
     name: str  # without the leading dashes: "mount", "from", "platform"
@@ -33,8 +31,7 @@ class Flag:
         return self.value is None or self.value.lower() in ("true", "1", "")
 
 
-@dataclass(frozen=True, slots=True)
-class Mount:
+class Mount(NamedTuple):
     """One ``RUN --mount=…``: its type (default ``bind``) and its ``key=value`` options."""
 
     type: str
@@ -52,8 +49,7 @@ class Mount:
         return self.get("target") or self.get("dst") or self.get("destination")
 
 
-@dataclass(frozen=True, slots=True)
-class Heredoc:
+class Heredoc(NamedTuple):
     """A here-document attached to RUN/COPY/ADD (``<<EOF`` … ``EOF``)."""
 
     name: str  # the delimiter
@@ -66,8 +62,7 @@ class Heredoc:
     terminated: bool
 
 
-@dataclass(frozen=True, slots=True)
-class KeyValue:
+class KeyValue(NamedTuple):
     """One pair of ENV, ARG or LABEL. ``value`` is None for ``ARG NAME`` without default."""
 
     key: Located
@@ -76,8 +71,7 @@ class KeyValue:
     span: Span
 
 
-@dataclass(frozen=True, slots=True)
-class ImageRef:
+class ImageRef(NamedTuple):
     """A FROM image, split by the reference grammar after ARG substitution."""
 
     text: Located  # as written, e.g. "nvidia/cuda:${CUDA}-runtime-ubuntu22.04"
@@ -108,8 +102,7 @@ class ImageRef:
         return f"{self.registry}/{self.repository}" if self.registry else self.repository
 
 
-@dataclass(frozen=True, slots=True)
-class Instruction:
+class Instruction(NamedTuple):
     """One Dockerfile instruction, as BuildKit's parser splits it.
 
     ``arguments`` is the text after the keyword and flags (continuation lines joined exactly as
@@ -125,13 +118,13 @@ class Instruction:
     span: Span  # from the keyword to the end of the last line, heredoc bodies included
     flags: tuple[Flag, ...]
     arguments: Located
-    source: SourceMap = field(repr=False, compare=False)
+    source: SourceMap
     words: tuple[Located, ...] = ()
     exec_form: tuple[Located, ...] | None = None
     pairs: tuple[KeyValue, ...] = ()
     heredocs: tuple[Heredoc, ...] = ()
     mounts: tuple[Mount, ...] = ()
-    scripts: tuple[ShellScript, ...] = field(default=(), repr=False, compare=False)
+    scripts: tuple[ShellScript, ...] = ()
     value: str | None = None  # USER/WORKDIR/STOPSIGNAL argument through ARG/ENV; None if unknown
     trigger: Instruction | None = None  # the instruction inside ONBUILD
     stage: int = -1  # index of the stage it belongs to; -1 before the first FROM
@@ -153,11 +146,10 @@ class Instruction:
         return self.span.line
 
 
-@dataclass(frozen=True, slots=True)
-class Stage:
+class Stage(NamedTuple):
     """A build stage: its FROM and the instructions up to the next FROM."""
 
-    index: int
+    number: int  # 0-based, as COPY --from=N counts stages
     from_: Instruction
     image: ImageRef
     name: Located | None  # the ``AS name`` alias, as written
@@ -172,8 +164,7 @@ class Stage:
         return (i for i in self.instructions if i.keyword in keywords)
 
 
-@dataclass(frozen=True, slots=True)
-class Directives:
+class Directives(NamedTuple):
     """Parser directives BuildKit honoured (only those at the very top of the file)."""
 
     syntax: Located | None = None
@@ -181,16 +172,14 @@ class Directives:
     check: Located | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
+class Problem(NamedTuple):
     """Something the parser could not read; becomes an ML001 finding."""
 
     span: Span
     message: str
 
 
-@dataclass(frozen=True, slots=True)
-class Dockerfile:
+class Dockerfile(NamedTuple):
     path: str
     lines: tuple[str, ...]  # physical lines, without line endings
     directives: Directives
@@ -220,7 +209,7 @@ class Dockerfile:
     def stage_chain(self, stage: Stage) -> list[Stage]:
         """The stage and the stages it builds on, nearest first (for inherited ENV and USER)."""
         chain = [stage]
-        seen = {stage.index}
+        seen = {stage.number}
         while (p := chain[-1].parent) is not None and p not in seen:
             seen.add(p)
             chain.append(self.stages[p])

@@ -6,13 +6,12 @@ depend on data, not on the parser.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from mllint.model.span import Span
 
 
-@dataclass(frozen=True, slots=True)
-class Word:
+class Word(NamedTuple):
     text: str  # raw source text of the word, quotes included
     value: str  # quotes removed, escapes processed; $VAR, ${..}, $(..) kept literally
     span: Span
@@ -22,8 +21,7 @@ class Word:
     quoted: bool  # some part of it was quoted
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
+class Command(NamedTuple):
     argv: tuple[Word, ...]  # without leading NAME=value assignments and redirections
     assignments: tuple[Word, ...]  # leading NAME=value words
     redirects: tuple[Word, ...]
@@ -41,8 +39,7 @@ class Command:
         return self.argv[1:]
 
 
-@dataclass(frozen=True, slots=True)
-class ShellScript:
+class ShellScript(NamedTuple):
     commands: tuple[Command, ...]
     complete: bool  # False when part of the script could not be read; rules stay silent then
 

@@ -7,11 +7,10 @@ character), the convention SARIF uses, so a span converts to any output without 
 from __future__ import annotations
 
 from bisect import bisect_right
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class Span:
+class Span(NamedTuple):
     line: int
     column: int
     end_line: int
@@ -28,8 +27,7 @@ class Span:
         return Span(start[0], start[1], end[0], end[1])
 
 
-@dataclass(frozen=True, slots=True)
-class Located:
+class Located(NamedTuple):
     """A piece of source text with its position: a keyword, a flag, an image name, a value."""
 
     text: str

@@ -12,8 +12,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from mllint.model.dockerfile import (
     Directives,
@@ -50,8 +49,7 @@ _HEREDOC = re.compile(r"^(\d*)<<(-?)([^<]*)$")
 _WS = " \t\n\r\x0b\x0c"
 
 
-@dataclass(slots=True)
-class _Word:
+class _Word(NamedTuple):
     text: str
     start: int  # offset in the logical line
     end: int
@@ -313,13 +311,13 @@ class _Parser:
             elif kw == "SHELL" and instr.exec_form:
                 shells[stage_index] = [w.text for w in instr.exec_form]
         final_stages = tuple(
-            Stage(s.index, s.from_, s.image, s.name, tuple(stage_instrs[s.index])) for s in stages
+            Stage(s.number, s.from_, s.image, s.name, tuple(stage_instrs[s.number])) for s in stages
         )
         target_index = None
         if self.target is not None:
             for s in final_stages:
                 if s.name is not None and s.name.text.lower() == self.target.lower():
-                    target_index = s.index
+                    target_index = s.number
         return Dockerfile(
             path=self.path,
             lines=tuple(self.lines),
@@ -787,7 +785,7 @@ def parse_image_ref(word: Located, scope: Scope, earlier: list[Stage]) -> ImageR
     lowered = resolved.lower()
     for stage in earlier:
         if stage.name is not None and stage.name.text.lower() == lowered:
-            return ImageRef(word, resolved, repository=resolved, stage=stage.index)
+            return ImageRef(word, resolved, repository=resolved, stage=stage.number)
     return split_reference(word, resolved)
 
 
@@ -837,9 +835,7 @@ def _template_marker(logical: str) -> int:
 
 
 def _with_stage(instr: Instruction, stage: int) -> Instruction:
-    from dataclasses import replace
-
-    return replace(instr, stage=stage)
+    return instr._replace(stage=stage)
 
 
 def _unknown_instruction(word: str) -> str:

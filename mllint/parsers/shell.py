@@ -10,7 +10,6 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from mllint.model.shell import Command, ShellScript, Word
 from mllint.model.span import SourceMap, Span
@@ -1199,8 +1198,10 @@ class _Parser:
                     continue
                 if piped:
                     if not created and mode == _M_AFTER and self.last_index >= 0:
-                        previous = self.out[self.last_index]
-                        self.out[self.last_index] = replace(previous, pipe_out=True)
+                        p = self.out[self.last_index]
+                        self.out[self.last_index] = Command(
+                            p.argv, p.assignments, p.redirects, p.span, p.pipe_in, True, p.depth
+                        )
                     self.pipe_next = True
                 else:
                     self.pipe_next = self.pipe_next and mode == _M_CMD
