@@ -165,5 +165,20 @@ def write_index(folder: Path | None = None) -> Path:
     return target
 
 
-if __name__ == "__main__":
+def _sync() -> None:
+    """Regenerate what derives from the catalog: the run-time index and the README table."""
+    from mllint.rule_docs import update_readme
+
     print(f"wrote {write_index()}")
+    readme = catalog_dir().parent / "README.md"
+    if readme.is_file():
+        load_catalog.cache_clear()
+        entries = list(load_catalog().values())
+        readme.write_text(
+            update_readme(readme.read_text(encoding="utf-8"), entries), encoding="utf-8"
+        )
+        print(f"wrote {readme}")
+
+
+if __name__ == "__main__":
+    _sync()

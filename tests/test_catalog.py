@@ -102,3 +102,12 @@ def test_index_is_current() -> None:
     assert current == json.loads(json.dumps(build_index(RULES))), (
         "rules/_index.json is stale: run python -m mllint.catalog"
     )
+
+
+def test_readme_rule_table_is_current() -> None:
+    from mllint.rule_docs import readme_table
+
+    readme = (RULES.parent / "README.md").read_text(encoding="utf-8")
+    assert readme_table(list(load_catalog().values())) in readme, (
+        "the README's rule table is stale: run python -m mllint.catalog"
+    )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from mllint.model.shell import Command, ShellScript, Word
 from mllint.model.span import SourceMap, Span
@@ -39,12 +39,12 @@ def effective_argv(command: Command) -> tuple[Word, ...]:
 # --------------------------------------------------------------------------- wrappers
 
 
-# Programs that run their arguments as a command: options taking a value, then how many
-# positional words come before the command (timeout's duration, gosu's user).
 def _names(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
+# Programs that run their arguments as a command: options taking a value, then how many
+# positional words come before the command (timeout's duration, gosu's user).
 _WRAPPERS: dict[str, tuple[frozenset[str], int]] = {
     "sudo": (
         _names(
@@ -159,29 +159,6 @@ def _command_string(argv: tuple[Word, ...]) -> int | None:
             if v == "--command" or (len(v) > 1 and v[0] == "-" and v[1] != "-" and v[-1] == "c"):
                 return j + 1
     return None
-    name = _basename(argv[k])
-    if name in _SHELLS:
-        seen_c = False
-        j = k + 1
-        while j < len(argv):
-            v = argv[j].value
-            if v == "--":
-                j += 1
-                break
-            if len(v) < 2 or v[0] not in "-+":
-                break
-            if v.startswith("--"):
-                j += 2 if v in ("--rcfile", "--init-file") else 1
-                continue
-            seen_c = seen_c or (v[0] == "-" and "c" in v)
-            j += 1 + v.count("o") + v.count("O")  # -o OPTION, -O SHOPT take a value
-        return j if seen_c and j < len(argv) else None
-    if name in ("su", "runuser"):
-        for j in range(k + 1, len(argv) - 1):
-            v = argv[j].value
-            if v == "--command" or (len(v) > 1 and v[0] == "-" and v[1] != "-" and v[-1] == "c"):
-                return j + 1
-    return None
 
 
 # --------------------------------------------------------------------------- scanning
@@ -197,6 +174,10 @@ _FAST = re.compile(
     r")"
 )
 _PLAIN = re.compile(r"[^ \t\r\n;&|<>()'\"\\$`]+")
+# A word of plain characters then one quoted part without escapes or expansions.
+_QUOTED = re.compile(
+    r"([^ \t\r\n;&|<>()'\"\\$`]*)(?:'([^']*)'|\"([^\"\\$`]*)\")(?=[ \t\r\n;&|)]|\Z)"
+)
 _DQ_PLAIN = re.compile(r"[^\"\\$`]+")
 _ANSI_PLAIN = re.compile(r"[^'\\]+")
 _BRACE_PLAIN = re.compile(r"[^\\'\"`${}]+")
@@ -446,7 +427,7 @@ _Locate = Callable[[int, int], Span]
 _T_WORD, _T_OP, _T_REDIR, _T_REDIR_FULL, _T_NEWLINE, _T_ARITH = range(6)
 # parser modes
 _M_CMD, _M_SIMPLE, _M_AFTER, _M_FOR_NAME, _M_FOR_LIST, _M_CASE_WORD, _M_CASE_IN = range(7)
-_M_CASE_PAT, _M_FUNC_NAME = 7, 8
+_M_CASE_PAT, _M_FUNC_NAME, _M_FUNC_PARENS = 7, 8, 9
 # open compound commands
 _F_IF, _F_LOOP, _F_CASE, _F_BRACE, _F_PAREN = range(5)
 
@@ -469,6 +450,9 @@ _OPERATORS = {
     "(": ("(",),
     ")": (")",),
 }
+
+# Stands for an argument the lexer handed to the parser directly (see ``_Parser.direct``).
+_ARGUMENT: _Token = (_T_WORD, 0, 0, "", None, None, None)
 
 _MAX_DEPTH = 8  # nested scripts deeper than this are not parsed (complete=False)
 
@@ -496,7 +480,6 @@ class _Parser:
         self.starts = starts  # line starts when offsets are positions in a plain text
         self.out: list[Command] = []
         self.complete = True
-        self.tokens: list[_Token] = []
         self.heredocs: list[tuple[str, bool, bool]] = []  # delimiter, strip tabs, quoted
         # scratch for the word being scanned
         self.w_dynamic = False
@@ -504,7 +487,11 @@ class _Parser:
         self.w_subs: list[_Sub] | None = None
         # the simple command being built; lists are cleared, never replaced
         self.argv: list[Word] = []
-        self.argv_tokens: list[_Token] = []
+        self.argv_starts: list[int] = []  # offset of each argv word
+        self.argv_parts: dict[int, list[_Part]] = {}  # value pieces of non-plain argv words
+        # While True, the lexer appends plain words straight to ``argv``: the parser is in the
+        # middle of a simple command, where a plain word can only be one more argument.
+        self.direct = False
         self.assignments: list[Word] = []
         self.redirects: list[Word] = []
         self.sub_tokens: list[_Token] = []
@@ -514,7 +501,6 @@ class _Parser:
         self.last_index = -1
 
     def run(self) -> None:
-        self.lex()
         self.parse()
 
     # ------------------------------------------------------------------ positions
@@ -563,13 +549,20 @@ class _Parser:
 
     # ------------------------------------------------------------------ lexer
 
-    def lex(self) -> None:
-        s, n, toks = self.s, self.n, self.tokens
+    def tokens(self) -> Iterator[_Token]:
+        """The tokens of the script, lexed lazily so that none outlives its use.
+
+        Plain words that can only be further arguments go straight into ``argv`` (see
+        ``direct``): most words of most scripts never become a token.
+        """
+        s, n = self.s, self.n
+        argv, argv_starts = self.argv, self.argv_starts
+        prev: _Token | None = None
         # Line cursor for the common case (top level, no SourceMap): plain words come in
         # order and hold no newline, so their span needs no search.
         starts = self.starts
-        line = 0
-        line_start = 0
+        line = 1
+        base = -1  # column = offset - base
         next_start = starts[1] if starts is not None and len(starts) > 1 else n + 1
         want_delimiter: bool | None = None  # after `<<` / `<<-`: strip tabs?
         fast = _FAST.match
@@ -583,20 +576,27 @@ class _Parser:
                     a = i - len(text)
                     if starts is not None:
                         while a >= next_start:
-                            line += 1
-                            line_start = next_start
+                            base = next_start - 1
                             next_start = starts[line + 1] if line + 1 < len(starts) else n + 1
-                        span = Span(line + 1, a - line_start + 1, line + 1, i - line_start + 1)
+                            line += 1
+                        span = Span(line, a - base, line, i - base)
                     else:
                         span = self.span(a, i)
                     word = Word(text, text, span, False, False)
-                    toks.append((_T_WORD, a, i, text, word, None, None))
+                    if self.direct:
+                        argv.append(word)
+                        argv_starts.append(a)
+                        prev = _ARGUMENT
+                        continue
+                    prev = (_T_WORD, a, i, text, word, None, None)
                 elif op is not None:
-                    toks.append((_T_OP, i - len(op), i, op, None, None, None))
+                    prev = (_T_OP, i - len(op), i, op, None, None, None)
                 else:
-                    toks.append((_T_NEWLINE, i - 1, i, "\n", None, None, None))
+                    prev = (_T_NEWLINE, i - 1, i, "\n", None, None, None)
                     if self.heredocs:
                         i = self.heredoc_bodies(i)
+                self.direct = False
+                yield prev
                 continue
             c = s[i]
             if c in " \t\r":
@@ -606,10 +606,12 @@ class _Parser:
                 if want_delimiter is not None:
                     self.complete = False
                     want_delimiter = None
-                toks.append((_T_NEWLINE, i, i + 1, "\n", None, None, None))
+                prev = (_T_NEWLINE, i, i + 1, "\n", None, None, None)
                 i += 1
                 if self.heredocs:
                     i = self.heredoc_bodies(i)
+                self.direct = False
+                yield prev
                 continue
             if c == "#":
                 j = s.find("\n", i)
@@ -621,7 +623,7 @@ class _Parser:
             if c in "<>":
                 tok = self.word(i, i) if s.startswith("(", i + 1) else self.redirect(i, i)
             elif c in _OPERATORS:
-                arith = self.arith_command(i) if c == "(" and s.startswith("((", i) else None
+                arith = self.arith_command(i, prev) if c == "(" and s.startswith("((", i) else None
                 tok = arith if arith is not None else self.operator(i)
             elif c in "0123456789":
                 j = _end(_DIGITS, s, i)
@@ -639,8 +641,10 @@ class _Parser:
                 want_delimiter = None
             if tok[0] == _T_REDIR and tok[3] in ("<<", "<<-"):
                 want_delimiter = tok[3] == "<<-"
-            toks.append(tok)
             i = tok[2]
+            prev = tok
+            self.direct = False
+            yield tok
         if want_delimiter is not None or self.heredocs:
             self.complete = False
 
@@ -699,11 +703,10 @@ class _Parser:
             None,
         )
 
-    def arith_command(self, i: int) -> _Token | None:
+    def arith_command(self, i: int, prev: _Token | None) -> _Token | None:
         """``(( expr ))`` where a command may start; None when it is really nested subshells."""
-        toks = self.tokens
-        if toks:
-            kind, _, _, op, word, _, _ = toks[-1]
+        if prev is not None:
+            kind, _, _, op, word, _, _ = prev
             at_command = (
                 kind == _T_NEWLINE
                 or (kind == _T_OP and op != ")")
@@ -735,9 +738,17 @@ class _Parser:
                 None,
                 None,
             )
+        m = _QUOTED.match(s, start)
+        if m is not None:  # the common quoted word: `'...'`, `"..."`, `--opt="..."`
+            prefix, single, double = m.groups()
+            inner = single if single is not None else double
+            body = m.end() - 1 - len(inner)
+            parts: list[_Part] = [(prefix, start), (inner, body)] if prefix else [(inner, body)]
+            word = Word(m.group(), prefix + inner, self.span(start, m.end()), False, True)
+            return (_T_WORD, start, m.end(), word.text, word, None, parts)
         self.w_dynamic = self.w_quoted = False
         self.w_subs = None
-        parts: list[_Part] = [(s[start:i], start)] if i > start else []
+        parts = [(s[start:i], start)] if i > start else []
         if i == start and s[i] in "<>":  # process substitution <(...) / >(...)
             i = self.substitution(i, i + 2, parts)
         while i < n:
@@ -963,8 +974,16 @@ class _Parser:
         for content, parts in tok[5] or ():
             self.nested(content, parts, tok[1])
 
+    def add_argument(self, word: Word, tok: _Token) -> None:
+        self.argv.append(word)
+        self.argv_starts.append(tok[1])
+        if tok[6] is not None:
+            self.argv_parts[len(self.argv) - 1] = tok[6]
+        if tok[5]:
+            self.sub_tokens.append(tok)
+
     def add(self, target: list[Word], word: Word, tok: _Token) -> None:
-        """Add an assignment or redirection word (argv words take a faster path)."""
+        """Add an assignment or redirection word."""
         target.append(word)
         if self.first is None:
             self.first = (tok[1], word.span)
@@ -980,10 +999,9 @@ class _Parser:
             start = argv[0].span
             end = argv[-1].span
             if first is not None and last is not None:
-                tokens = self.argv_tokens
-                if first[0] < tokens[0][1]:
+                if first[0] < self.argv_starts[0]:
                     start = first[1]
-                if last[0] > tokens[-1][1]:
+                if last[0] > self.argv_starts[-1]:
                     end = last[1]
         elif first is not None and last is not None:
             start, end = first[1], last[1]
@@ -1006,39 +1024,42 @@ class _Parser:
         )
         self.last_index = len(out) - 1
         self.pipe_next = False
-        script_tok = None
+        script = None
         if argv and argv[0].value.rpartition("/")[2] in _STRING_RUNNERS:
             script = _command_string(words)
-            if script is not None:
-                script_tok = self.argv_tokens[script]
-        if self.sub_tokens or script_tok is not None:
+        if self.sub_tokens or script is not None:
+            # nested commands in source order; the script string's own substitutions are
+            # found again when the string itself is parsed
+            script_start = self.argv_starts[script] if script is not None else -1
             for tok in self.sub_tokens:
-                if script_tok is not None and tok[1] > script_tok[1]:
-                    self.nested_string(script_tok)
-                    script_tok = None
-                if tok is not script_tok:
+                if script is not None and tok[1] > script_start:
+                    self.nested_string(script)
+                    script = None
+                if tok[1] != script_start:
                     self.emit_subs(tok)
-            if script_tok is not None:
-                self.nested_string(script_tok)
+            if script is not None:
+                self.nested_string(script)
             self.sub_tokens.clear()
         argv.clear()
-        self.argv_tokens.clear()
+        self.argv_starts.clear()
+        if self.argv_parts:
+            self.argv_parts.clear()
         if first is not None:
             self.assignments.clear()
             self.redirects.clear()
             self.first = self.last = None
         return True
 
-    def nested_string(self, tok: _Token) -> None:
-        """Parse the script of ``sh -c STRING``: the string's value, mapped through its parts."""
-        word = tok[4]
-        if word is not None:
-            parts = tok[6] if tok[6] is not None else [(word.value, tok[1])]
-            self.nested(word.value, parts, tok[1])
+    def nested_string(self, index: int) -> None:
+        """Parse the script of ``sh -c STRING`` (``argv[index]``), mapped through its parts."""
+        value = self.argv[index].value
+        start = self.argv_starts[index]
+        self.nested(value, self.argv_parts.get(index) or [(value, start)], start)
 
     def reset(self) -> None:
         self.argv.clear()
-        self.argv_tokens.clear()
+        self.argv_starts.clear()
+        self.argv_parts.clear()
         self.assignments.clear()
         self.redirects.clear()
         self.sub_tokens.clear()
@@ -1052,9 +1073,7 @@ class _Parser:
 
     def parse(self) -> None:
         """One state machine over the tokens; compound commands only keep a stack of frames."""
-        toks = self.tokens
-        count = len(toks)
-        argv, argv_tokens, sub_tokens = self.argv, self.argv_tokens, self.sub_tokens
+        argv = self.argv
         stack: list[int] = []
         mode = _M_CMD
         dangling = False  # after && || |: a command must follow
@@ -1062,17 +1081,30 @@ class _Parser:
         dbracket = False
         after_time = False
         pattern = False  # a case pattern has started
-        k = 0
-        while k < count:
-            tok = toks[k]
-            k += 1
-            kind, _, _, op, word, subs, _ = tok
+        function = False  # `name (` was read: `)` makes it a function definition
+        for tok in self.tokens():
+            kind, _, _, op, word, _, _ = tok
+            if function:
+                function = False
+                if op == ")" and kind == _T_OP:
+                    self.reset()  # name() body: the body is what runs
+                    mode = _M_CMD
+                    continue
+                self.finish(False)
+                self.complete = False
+                stack.append(_F_PAREN)
+                mode = _M_CMD
+            elif mode == _M_FUNC_PARENS:  # function NAME [()] body
+                mode = _M_CMD
+                if kind == _T_OP and op == "(":
+                    mode = _M_FUNC_PARENS
+                    continue
+                if kind == _T_OP and op == ")":
+                    continue
             if mode == _M_SIMPLE and target is None and not dbracket:  # the common case, first
-                if kind == _T_WORD and argv:
-                    argv.append(word)  # type: ignore[arg-type]  # word tokens carry a Word
-                    argv_tokens.append(tok)
-                    if subs:
-                        sub_tokens.append(tok)
+                if word is not None and kind == _T_WORD and argv:
+                    self.add_argument(word, tok)
+                    self.direct = True
                     continue
                 if kind == _T_NEWLINE or op in _LIST_SEPARATORS:
                     self.finish(False)
@@ -1093,10 +1125,7 @@ class _Parser:
             if dbracket:
                 if kind != _T_NEWLINE:
                     w = self.op_word(tok)
-                    argv.append(w)
-                    argv_tokens.append(tok)
-                    if subs:
-                        sub_tokens.append(tok)
+                    self.add_argument(w, tok)
                     dbracket = w.text != "]]"
                 continue
             if word is not None and kind == _T_WORD:
@@ -1138,17 +1167,13 @@ class _Parser:
                         self.emit_subs(tok)
                     continue
                 elif mode == _M_FUNC_NAME:
-                    if k + 1 < count and toks[k][3] == "(" and toks[k + 1][3] == ")":
-                        k += 2
-                    mode = _M_CMD
+                    mode = _M_FUNC_PARENS
                     continue
                 if not argv and _ASSIGNMENT.match(text):
                     self.add(self.assignments, word, tok)
                 else:
-                    argv.append(word)
-                    argv_tokens.append(tok)
-                    if subs:
-                        sub_tokens.append(tok)
+                    self.add_argument(word, tok)
+                    self.direct = not dbracket
                 continue
             after_time = False
             if word is not None:  # a redirection operator
@@ -1219,10 +1244,8 @@ class _Parser:
                     self.complete = False
                     mode = _M_CMD
             elif op == "(":
-                if mode == _M_SIMPLE and len(argv) == 1 and k < count and toks[k][3] == ")":
-                    self.reset()  # function definition: name() body
-                    k += 1
-                    mode = _M_CMD
+                if mode == _M_SIMPLE and len(argv) == 1 and not self.first:
+                    function = True
                     continue
                 if mode != _M_CMD:
                     self.finish(False)
@@ -1236,7 +1259,8 @@ class _Parser:
                 mode = _M_AFTER
         self.finish(False)
         if (
-            stack
+            function
+            or stack
             or dangling
             or dbracket
             or target is not None
