@@ -242,6 +242,13 @@ def test_nested_substitutions_and_quotes_inside() -> None:
     assert script.commands[0].assignments[0].value == """x=$(echo "$(cat 'a b')" | tr ')' x)"""
 
 
+def test_substitutions_inside_arithmetic_and_parameter_expansions() -> None:
+    script = parse_shell('make -j$(( $(nproc) + 1 )) "${CC:-`which gcc`}" && (( n = $(id -u) ))')
+    assert script.complete
+    assert argvs(script)[1:] == [["nproc"], ["which", "gcc"], ["id", "-u"]]
+    assert [c.depth for c in script.commands] == [0, 1, 1, 1]
+
+
 def test_case_inside_command_substitution() -> None:
     script = parse_shell("arch=$(case $(uname -m) in x86_64) echo amd64;; esac) && echo $arch")
     assert script.complete
@@ -359,6 +366,13 @@ def test_redirections_are_not_arguments() -> None:
     ]  # fmt: skip
     assert at(cmd.span) == (1, 1, 1, 85)
     assert at(cmd.redirects[2].span) == (1, 49, 1, 53)
+
+
+def test_file_descriptor_duplication_is_one_word() -> None:
+    cmd = only("echo oops >&2 3<&- 1>&2")
+    assert [w.text for w in cmd.argv] == ["echo", "oops"]
+    assert [w.text for w in cmd.redirects] == [">&2", "3<&-", "1>&2"]
+    assert [w.text for w in only("cmd >& log").redirects] == [">&", "log"]
 
 
 def test_assignments_only_lead_the_command() -> None:
@@ -525,3 +539,58 @@ def test_any_text_parses_within_bounds(text: str) -> None:
 @given(st.lists(st.sampled_from(SHELLISH), max_size=60).map("".join))
 def test_shellish_text_parses_within_bounds(text: str) -> None:
     check_spans(text, parse_shell(text))
+
+
+# Well-formed scripts built from a small grammar, with the simple commands they must yield.
+NAMES = ["ls", "echo", "pip", "apt-get", "/bin/true"]
+ARGS = [("a", "a"), ("-y", "-y"), ("'q r'", "q r"), ('"d q"', "d q"), ("x=1", "x=1"),
+        ("fi", "fi"), ("{", "{"), ("a\\ b", "a b"), ("$HOME", "$HOME")]  # fmt: skip
+Script = tuple[str, list[list[str]]]
+simple_commands = st.tuples(
+    st.sampled_from(NAMES), st.lists(st.sampled_from(ARGS), max_size=3)
+).map(lambda t: (" ".join([t[0]] + [a for a, _ in t[1]]), [[t[0]] + [v for _, v in t[1]]]))
+
+
+def _sh_c(c: Script) -> Script:
+    if "'" in c[0]:
+        return c
+    return f"sh -c '{c[0]}'", [["sh", "-c", c[0]], *c[1]]
+
+
+def _joined(pair: tuple[Script, Script, str]) -> Script:
+    (left, left_commands), (right, right_commands), operator = pair
+    return f"{left}{operator}{right}", left_commands + right_commands
+
+
+def compound(children: st.SearchStrategy[Script]) -> st.SearchStrategy[Script]:
+    two = st.tuples(children, children)
+    operators = st.sampled_from([" && ", " || ", " | ", "; ", "\n", " & "])
+    return st.one_of(
+        st.tuples(children, children, operators).map(_joined),
+        children.map(lambda c: (f"( {c[0]} )", c[1])),
+        children.map(lambda c: (f"{{ {c[0]}; }}", c[1])),
+        two.map(lambda p: (f"if {p[0][0]}; then {p[1][0]}; fi", p[0][1] + p[1][1])),
+        st.tuples(children, children, children).map(
+            lambda p: (
+                f"if {p[0][0]}\nthen {p[1][0]}\nelse {p[2][0]}\nfi",
+                p[0][1] + p[1][1] + p[2][1],
+            )
+        ),
+        two.map(lambda p: (f"while {p[0][0]}; do {p[1][0]}; done", p[0][1] + p[1][1])),
+        children.map(lambda c: (f"for i in a 'b c'; do {c[0]}; done", c[1])),
+        children.map(lambda c: (f"case $x in a|b) {c[0]};; *) ;; esac", c[1])),
+        children.map(lambda c: (f"f() {{ {c[0]}; }}", c[1])),
+        children.map(lambda c: (f"! {c[0]}", c[1])),
+        children.map(lambda c: (f"{c[0]} > /dev/null 2>&1", c[1])),
+        children.map(_sh_c),
+    )
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.recursive(simple_commands, compound, max_leaves=10))
+def test_well_formed_scripts_yield_their_commands(script: Script) -> None:
+    text, expected = script
+    parsed = parse_shell(text)
+    assert parsed.complete
+    assert argvs(parsed) == expected
+    check_spans(text, parsed)

@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from mllint.model.span import Span
 from mllint.parsers.shell import Command, ShellScript, Word, effective_argv, shell_operand
 
 
-@dataclass(frozen=True, slots=True)
-class PackageInstall:
+class PackageInstall(NamedTuple):
     """One package-manager install, with its packages separated from flag values."""
 
     manager: str
@@ -26,7 +25,7 @@ class PackageInstall:
     requirement_files: tuple[Word, ...]
     constraint_files: tuple[Word, ...]
     editables: tuple[Word, ...]
-    options: dict[str, Word | None] = field(hash=False)
+    options: dict[str, Word | None]
 
     def has(self, *flags: str) -> bool:
         """Whether any of ``flags`` was given, in any spelling the manager accepts."""
@@ -34,8 +33,7 @@ class PackageInstall:
         return any(f in self.options or aliases.get(f, f) in self.options for f in flags)
 
 
-@dataclass(frozen=True, slots=True)
-class Download:
+class Download(NamedTuple):
     """A command that fetches something from the network."""
 
     tool: str
@@ -49,13 +47,12 @@ class Download:
 # --------------------------------------------------------------------------- option specs
 
 
-@dataclass(frozen=True)
-class _Spec:
+class _Spec(NamedTuple):
     """How a tool's options are spelled: which take a value, which spellings are the same."""
 
     values: frozenset[str]  # canonical options that take a value
     aliases: dict[str, str]  # any accepted spelling -> canonical option
-    roles: dict[str, str]  # canonical option -> "requirement" | "constraint" | "editable"
+    roles: dict[str, str]  # canonical option -> what its values are ("requirement", ...)
     single_dash_long: bool  # Go: -ldflags is one flag, not -l -d -f ...
     multi_value: frozenset[str]  # argparse nargs="*": values run until the next flag
 
@@ -93,7 +90,7 @@ _PIP_VALUES = (
     " --install-option --build-option --report --index-url --extra-index-url --find-links"
     " --trusted-host --proxy --retries --timeout --exists-action --cert --client-cert --cache-dir"
     " --log --log-file --local-log --progress-bar --keyring-provider --python --no-binary"
-    " --only-binary --use-feature --use-deprecated --root-user-action --group --build --src"
+    " --only-binary --use-feature --use-deprecated --root-user-action --group --build"
     " --resume-retries"
 )
 _PIP_ALIASES = (
@@ -245,8 +242,7 @@ _GIT = _spec(
 )
 
 
-@dataclass
-class _Parsed:
+class _Parsed(NamedTuple):
     positionals: list[Word]
     options: dict[str, Word | None]
     roles: dict[str, list[Word]]

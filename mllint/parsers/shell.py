@@ -24,7 +24,7 @@ def parse_shell(text: str, source: SourceMap | None = None) -> ShellScript:
     else:
         lines = _Lines(text)
         parser = _Parser(text, lines.span, None, 0, lines.starts)
-    parser.run()
+    parser.parse()
     return ShellScript(tuple(parser.out), parser.complete)
 
 
@@ -458,7 +458,7 @@ _MAX_DEPTH = 8  # nested scripts deeper than this are not parsed (complete=False
 
 
 class _Parser:
-    """Lexes then parses one script; nested scripts get their own parser one level deeper.
+    """Lexes and parses one script; nested scripts get their own parser one level deeper.
 
     Offsets are local to ``s``; ``mapping`` (None at the top level) translates them into
     offsets of the original text, which ``locate`` turns into spans.
@@ -499,9 +499,6 @@ class _Parser:
         self.last: tuple[int, Span] | None = None  # latest one
         self.pipe_next = False
         self.last_index = -1
-
-    def run(self) -> None:
-        self.parse()
 
     # ------------------------------------------------------------------ positions
 
@@ -966,7 +963,7 @@ class _Parser:
             self.complete = False
             return
         child = _Parser(content, self.locate, self.compose(parts, origin), self.depth + 1)
-        child.run()
+        child.parse()
         self.out.extend(child.out)
         self.complete = self.complete and child.complete
 
@@ -1106,7 +1103,7 @@ class _Parser:
                     self.add_argument(word, tok)
                     self.direct = True
                     continue
-                if kind == _T_NEWLINE or op in _LIST_SEPARATORS:
+                if kind == _T_NEWLINE or (kind == _T_OP and op in _LIST_SEPARATORS):
                     self.finish(False)
                     self.pipe_next = False
                     dangling = op in ("&&", "||")
