@@ -568,6 +568,10 @@ def main(argv: list[str] | None = None) -> int:
 
 def bench(args: argparse.Namespace) -> int:
     env = dict(os.environ)
+    # An installed wheel has its bytecode compiled; a checkout run with
+    # PYTHONDONTWRITEBYTECODE=1 (set on some machines) would recompile every module on every
+    # cold start and measure the compiler, not mllint. Let the preflight write the .pyc files.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if args.mllint:
         mllint = shlex.split(args.mllint)
         via_m = mllint[1:3] == ["-m", "mllint"]
