@@ -17,6 +17,7 @@ _NON_ROOT_BASES = (
     re.compile(r"^cgr\.dev/chainguard/"),
     re.compile(r"^nginxinc/nginx-unprivileged"),
     re.compile(r"^bitnami/"),
+    re.compile(r"^(ghcr\.io/mamba-org/|mambaorg/)micromamba"),  # mambauser
 )
 
 
