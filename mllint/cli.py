@@ -65,7 +65,22 @@ def _lint_parser() -> argparse.ArgumentParser:
         "--stdin-filename",
         metavar="NAME",
         default="Dockerfile",
-        help="the name to report for '-' (default: Dockerfile)",
+        help="the name to report for '-' (default: Dockerfile; a compose name such as "
+        "compose.yaml reads a compose file)",
+    )
+    p.add_argument(
+        "-f",
+        "--compose",
+        metavar="FILE",
+        action="append",
+        default=[],
+        help="a compose file of one project, as docker compose -f: repeat it to merge several "
+        "files in order",
+    )
+    p.add_argument(
+        "--env-file",
+        metavar="FILE",
+        help="interpolation variables for compose files instead of the project's .env",
     )
     p.add_argument("--version", action="version", version=f"mllint {__version__}")
     return p
@@ -97,15 +112,26 @@ def run_lint(argv: Sequence[str]) -> int:
         extend_select=_split(args.extend_select) or [],
         ignore=_split(args.ignore) or [],
     )
-    paths = args.paths or ["."]
+    paths = args.paths or ([] if args.compose else ["."])
     try:
-        report = lint(paths, settings, stdin_filename=args.stdin_filename)
+        report = lint(
+            paths,
+            settings,
+            stdin_filename=args.stdin_filename,
+            compose_files=args.compose,
+            env_file=args.env_file,
+        )
     except SelectionError as exc:
         raise UsageError(str(exc)) from None
     for error in report.errors:
         print(f"mllint: error: {error}", file=sys.stderr)
+    for note in report.notes:
+        print(f"mllint: note: {note}", file=sys.stderr)
     if not report.files and not report.errors:
-        print(f"mllint: warning: no Dockerfiles found in {', '.join(paths)}", file=sys.stderr)
+        print(
+            f"mllint: warning: no Dockerfiles or compose files found in {', '.join(paths)}",
+            file=sys.stderr,
+        )
     render = renderer(args.format)
     if args.output:
         try:

@@ -1,8 +1,15 @@
-"""Which files are Dockerfiles: by name when walking a directory, always when named explicitly."""
+"""Which files mllint lints: Dockerfiles by name, compose files by name and content.
+
+Walking a directory finds Dockerfiles by name and compose files by name; a file named on the
+command line is linted as a compose file when its name or its content says so, as a Dockerfile
+otherwise. Content decides in the end: a YAML file with a ``services:`` key that is a GitHub
+workflow or a Kubernetes manifest is never linted as compose.
+"""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 #: Directories never walked into: version control, environments, caches, vendored packages.
@@ -29,6 +36,63 @@ def is_dockerfile_name(name: str) -> bool:
         if lower.startswith(stem) and lower[len(stem)] in ".-_":
             return os.path.splitext(lower)[1] not in _NOT_DOCKERFILE_SUFFIXES
     return False
+
+
+_COMPOSE_NAME = re.compile(
+    r"^(docker-)?compose([.\-_][\w.\-]+)?\.ya?ml$|^[\w.\-]+\.compose\.ya?ml$", re.IGNORECASE
+)
+_TOP_KEY = re.compile(r"^([A-Za-z_][\w.\-]*)\s*:", re.MULTILINE)
+_COMPOSE_KEYS = frozenset(
+    {
+        "services",
+        "volumes",
+        "networks",
+        "secrets",
+        "configs",
+        "include",
+        "name",
+        "version",
+        "models",
+    }
+)
+_FOREIGN_KEYS = frozenset(
+    {
+        "apiVersion",
+        "kind",
+        "jobs",
+        "on",
+        "steps",
+        "stages",
+        "pipeline",
+        "spec",
+        "metadata",
+        "workflows",
+        "hosts",
+        "tasks",
+    }
+)
+
+
+def is_compose_name(name: str) -> bool:
+    """``compose.yaml``, ``docker-compose.yml``, ``docker-compose.gpu.yml``,
+    ``docker-compose-dev.yaml``, ``compose.override.yaml``, ``train.compose.yaml``."""
+    return bool(_COMPOSE_NAME.match(name))
+
+
+def is_yaml_name(name: str) -> bool:
+    return name.lower().endswith((".yaml", ".yml"))
+
+
+def looks_like_compose(text: str) -> bool:
+    """Top-level keys decide: compose keys and no keys of a workflow or a manifest."""
+    keys = {m.group(1) for m in _TOP_KEY.finditer(text)}
+    if keys & _FOREIGN_KEYS:
+        return False
+    return bool(keys & _COMPOSE_KEYS) or any(k.startswith("x-") for k in keys)
+
+
+def is_override_name(name: str) -> bool:
+    return ".override." in name.lower()
 
 
 def discover(paths: list[str]) -> tuple[list[str], list[str]]:
@@ -63,5 +127,9 @@ def _walk(root: Path) -> list[str]:
     out: list[str] = []
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in SKIP_DIRS)
-        out.extend(os.path.join(dirpath, f) for f in sorted(filenames) if is_dockerfile_name(f))
+        out.extend(
+            os.path.join(dirpath, f)
+            for f in sorted(filenames)
+            if is_dockerfile_name(f) or is_compose_name(f)
+        )
     return out

@@ -5,12 +5,13 @@ Editor plugins, tests and batch jobs call ``lint`` directly; the CLI is a thin l
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from mllint.catalog import Catalog, load_catalog
-from mllint.discover import discover
+from mllint.discover import discover, is_compose_name, is_yaml_name
 from mllint.engine.finding import Finding, Severity
 from mllint.engine.registry import REGISTRY, RegisteredRule
 from mllint.engine.runner import RuleCrash, run_rules
@@ -49,6 +50,7 @@ class Report:
         self.crashes: list[RuleCrash] = []
         self.errors = errors or []  # paths that could not be linted at all
         self.sources: dict[str, tuple[str, ...]] = {}  # lines of the files with findings
+        self.notes: list[str] = []  # files skipped on purpose, said on stderr
 
     def counts(self) -> dict[Severity, int]:
         out = dict.fromkeys(Severity, 0)
@@ -71,42 +73,149 @@ def lint(
     settings: Settings | None = None,
     *,
     stdin_filename: str = "Dockerfile",
+    compose_files: Sequence[str] = (),
+    env_file: str | None = None,
 ) -> Report:
-    """Lint files and directories. ``-`` reads standard input, named ``stdin_filename``."""
+    """Lint files and directories. ``-`` reads standard input, named ``stdin_filename``.
+
+    ``compose_files`` (``-f a.yaml -f b.yaml``) are merged into one project, as
+    ``docker compose -f`` does; compose files found in ``paths`` are linted as projects of their
+    own (a ``*.override.*`` file together with its base file).
+    """
     settings = settings or Settings()
     catalog = load_catalog()
     rules = load_rules(settings, catalog)
     files, errors = discover(list(paths))
+    missing = [f for f in compose_files if not os.path.isfile(f)]
+    errors += [f"{f}: no such file" for f in missing]
     report = Report([], [], [r.id for r in rules], errors=errors)
+    stdin: dict[str, bytes] = {}
+    dockerfiles: list[tuple[str, bytes | None]] = []
+    compose: list[str] = []
     for path in files:
+        name = path
+        data: bytes | None = None
         if path == "-":
             data = sys.stdin.buffer.read()
             name = stdin_filename
+        if is_compose_name(os.path.basename(name)) or is_yaml_name(name):
+            if data is not None:
+                stdin[name] = data
+            compose.append(name)
         else:
-            name = path
-            try:
-                data = _read(path)
-            except OSError as exc:
-                report.findings.extend(_unreadable(name, exc.strerror or str(exc), rules, catalog))
-                report.files.append(name)
-                continue
-        model = parse_dockerfile_bytes(data, name)
-        findings, crashes = run_rules(
-            "dockerfile",
-            model,
-            name,
-            rules,
-            catalog,
-            options=settings.options,
-            severities=settings.severities,
-        )
-        if findings:
-            report.sources[name] = model.lines
-        report.findings.extend(findings)
-        report.crashes.extend(crashes)
-        report.files.append(name)
+            dockerfiles.append((name, data))
+    for name, data in dockerfiles:
+        _lint_dockerfile(name, data, rules, catalog, settings, report)
+    projects = _compose_projects(compose, stdin, report)
+    if compose_files and not missing:
+        projects.insert(0, list(compose_files))
+    for files_of_project in projects:
+        _lint_compose(files_of_project, stdin, env_file, rules, catalog, settings, report)
     report.findings.sort(key=lambda f: f.sort_key)
     return report
+
+
+def _lint_dockerfile(
+    name: str,
+    data: bytes | None,
+    rules: Sequence[RegisteredRule],
+    catalog: Catalog,
+    settings: Settings,
+    report: Report,
+) -> None:
+    if data is None:
+        try:
+            data = _read(name)
+        except OSError as exc:
+            report.findings.extend(_unreadable(name, exc.strerror or str(exc), rules, catalog))
+            report.files.append(name)
+            return
+    model = parse_dockerfile_bytes(data, name)
+    findings, crashes = run_rules(
+        "dockerfile",
+        model,
+        name,
+        rules,
+        catalog,
+        options=settings.options,
+        severities=settings.severities,
+    )
+    if findings:
+        report.sources[name] = model.lines
+    report.findings.extend(findings)
+    report.crashes.extend(crashes)
+    report.files.append(name)
+
+
+def _compose_projects(
+    names: list[str], stdin: Mapping[str, bytes], report: Report
+) -> list[list[str]]:
+    """Group compose files into projects: an override file joins its base in the same folder.
+
+    A YAML file that is not a compose file (a workflow, a manifest) is skipped with a note.
+    """
+    from mllint.discover import is_override_name, looks_like_compose
+
+    projects: list[list[str]] = []
+    by_base: dict[str, list[str]] = {}
+    for name in names:
+        try:
+            head = stdin[name] if name in stdin else _read(name)
+        except OSError:
+            head = b""
+        foreign = head and not looks_like_compose(head[:65536].decode("utf-8", "replace"))
+        if foreign and not is_compose_name(os.path.basename(name)):
+            report.notes.append(f"{name}: not a compose file (no 'services:'), skipped")
+            continue
+        if is_override_name(os.path.basename(name)):
+            base = os.path.join(
+                os.path.dirname(name), os.path.basename(name).replace(".override.", ".", 1)
+            )
+            if base in by_base:
+                by_base[base].append(name)
+                continue
+            if os.path.isfile(base):
+                project = [base, name]
+                by_base[base] = project
+                projects.append(project)
+                continue
+        project = [name]
+        by_base[name] = project
+        projects.append(project)
+    return projects
+
+
+def _lint_compose(
+    files: list[str],
+    stdin: Mapping[str, bytes],
+    env_file: str | None,
+    rules: Sequence[RegisteredRule],
+    catalog: Catalog,
+    settings: Settings,
+    report: Report,
+) -> None:
+    from pathlib import Path
+
+    from mllint.parsers.compose import load_project
+
+    project = load_project(
+        [Path(f) for f in files], env_file=Path(env_file) if env_file else None, contents=stdin
+    )
+    findings, crashes = run_rules(
+        "compose",
+        project,
+        files[0],
+        rules,
+        catalog,
+        options=settings.options,
+        severities=settings.severities,
+    )
+    for f in findings:
+        if f.path in project.sources:
+            report.sources[f.path] = project.sources[f.path]
+    report.findings.extend(findings)
+    report.crashes.extend(crashes)
+    report.files.extend(f for f in files if f not in report.files)
 
 
 def parse_dockerfile_bytes(data: bytes, path: str) -> Dockerfile:

@@ -155,7 +155,7 @@ def test_directory_without_dockerfiles(tmp_path: Path) -> None:
     write(tmp_path, "README.md", "hello")
     result = run_cli(str(tmp_path))
     assert result.returncode == 0
-    assert "no Dockerfiles found" in result.stderr
+    assert "no Dockerfiles or compose files found" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,19 @@ def env_before(df: Dockerfile, instr: Instruction) -> dict[str, str | None]:
     return env
 
 
+def scope_before(df: Dockerfile, instr: Instruction) -> dict[str, str | None]:
+    """ARG and ENV values in effect when ``instr`` runs, for resolving ``$VAR`` in its text."""
+    if instr.stage < 0:
+        return {kv.key.text: kv.resolved for kv in df.global_args}
+    scope = env_before(df, instr)
+    for i in df.stages[instr.stage].instructions:
+        if i.span.line >= instr.span.line:
+            break
+        if i.keyword == "ARG":
+            scope.update((kv.key.text, kv.resolved) for kv in i.pairs)
+    return scope
+
+
 def exported(commands: tuple[Command, ...], name: str, before: Command) -> bool:
     """Whether an earlier ``export NAME=…`` in the same script sets ``name``."""
     for command in commands:

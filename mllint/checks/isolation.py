@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from mllint.checks.compose_walk import volumes
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Related
 from mllint.engine.registry import rule
+from mllint.model.compose import ComposeProject, truthy
 from mllint.model.dockerfile import Dockerfile, ImageRef, Instruction
 
 #: Base images whose default user is not root: a final stage without USER is fine on them.
@@ -18,7 +20,9 @@ _NON_ROOT_BASES = (
     re.compile(r"^nginxinc/nginx-unprivileged"),
     re.compile(r"^bitnami/"),
     re.compile(r"^(ghcr\.io/mamba-org/|mambaorg/)micromamba"),  # mambauser
+    re.compile(r"^rayproject/"),  # ray (uid 1000)
 )
+_HUB_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/")
 
 
 _FIX = "RUN useradd --create-home --uid 10001 app\nUSER 10001"
@@ -30,7 +34,12 @@ def _is_root(user: str) -> bool:
 
 
 def _non_root_base(image: ImageRef) -> bool:
-    return image.resolved is not None and any(p.search(image.resolved) for p in _NON_ROOT_BASES)
+    if image.resolved is None:
+        return False
+    name = image.resolved
+    for prefix in _HUB_PREFIXES:
+        name = name.removeprefix(prefix)
+    return any(p.search(name) for p in _NON_ROOT_BASES)
 
 
 @rule("ML201")
@@ -80,3 +89,56 @@ def runs_as_root(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
         "installs",
         fix=_FIX,
     )
+
+
+@rule("ML202")
+def privileged_container(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for service in project.services:
+        node = service.get("privileged")
+        if node is not None and truthy(node):
+            yield ctx.finding(
+                node.span,
+                f"services.{service.name} runs privileged: every host device and kernel "
+                "capability is open to it; for GPUs reserve them with "
+                "deploy.resources.reservations.devices (or gpus:), for one capability use cap_add",
+                fix="deploy:\n  resources:\n    reservations:\n      devices:\n"
+                "        - driver: nvidia\n          count: all\n          capabilities: [gpu]",
+                path=node.path,
+            )
+
+
+#: Sockets of container engines: a container that can reach one controls the host.
+ENGINE_SOCKETS = frozenset(
+    {
+        "/var/run/docker.sock",
+        "/run/docker.sock",
+        "/var/run/podman/podman.sock",
+        "/run/podman/podman.sock",
+        "/run/containerd/containerd.sock",
+        "/var/run/containerd/containerd.sock",
+        "/run/user/1000/docker.sock",
+    }
+)
+
+
+@rule("ML203")
+def engine_socket_mounted(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for service in project.services:
+        for v in volumes(service):
+            source = "/" + v.source.strip("/") if v.source else None  # //var/run/… on Windows
+            if source is not None and source in ENGINE_SOCKETS:
+                yield ctx.finding(
+                    v.node.span,
+                    f"services.{service.name} mounts the container engine socket {v.source}: "
+                    "the service can start privileged containers and so controls the host "
+                    "(read-only does not help); remove it or put a filtering proxy in front",
+                    path=v.node.path,
+                )
+        api = service.get("use_api_socket")
+        if api is not None and truthy(api):
+            yield ctx.finding(
+                api.span,
+                f"services.{service.name} sets use_api_socket: it gets the engine socket and "
+                "your registry credentials; remove it unless the service builds images",
+                path=api.path,
+            )

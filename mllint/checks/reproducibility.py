@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mllint.checks.dockerfile_walk import runs
+from mllint.checks.dockerfile_walk import runs, scope_before
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.registry import rule
+from mllint.model.compose import ComposeProject, is_unknown, text
 from mllint.model.dockerfile import Dockerfile
-from mllint.model.shell import Word
+from mllint.model.shell import Command
+from mllint.model.span import Located
 from mllint.parsers.commands import package_installs
+from mllint.parsers.dockerfile import split_reference
+from mllint.parsers.variables import substitute
 
 
 @rule("ML101")
@@ -33,23 +37,57 @@ def unpinned_base_image(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]
 
 _SPECIFIER = re.compile(r"(===|==|>=|<=|~=|!=|<|>)")
 _ARCHIVE = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".zip", ".tar")
+_VCS = ("git+", "hg+", "svn+", "bzr+")
+#: Refs that name a branch: a VCS requirement at one of these moves with every push.
+_MOVING_REFS = frozenset({"main", "master", "head", "develop", "dev", "trunk", "latest"})
 
 
-def _pip_package_is_pinned(word: Word) -> bool | None:
-    """True/False for a requirement we can judge; None for one we cannot (variables, paths)."""
-    value = word.value.strip()
-    if word.dynamic or not value:
+def _vcs_ref(url: str) -> str | None:
+    """The ``@ref`` of ``git+https://host/repo.git@ref#egg=x`` (not the ``git@`` of ssh URLs)."""
+    rest = url.split("#", 1)[0].split("://", 1)[-1]
+    path = rest.split("/", 1)[1] if "/" in rest else ""
+    return path.rsplit("@", 1)[1] if "@" in path else None
+
+
+def pip_requirement_problem(value: str) -> str | None:
+    """What is unpinned about one pip argument, or None when it is pinned or not ours to judge
+    (a local path, a wheel, a URL to an archive)."""
+    value = value.strip()
+    if not value:
+        return None
+    url = value.split(" @ ", 1)[1].strip() if " @ " in value else value
+    if url.lower().startswith(_VCS):
+        ref = _vcs_ref(url)
+        if ref is None:
+            return (
+                "is a VCS requirement without a ref: it installs whatever the default branch holds"
+            )
+        if ref.lower() in _MOVING_REFS:
+            return f"follows the branch '{ref}', which moves with every push"
         return None
     if "@" in value or "://" in value or value.startswith((".", "/", "~")):
-        return None  # direct reference, URL, VCS or local path: not a version question
+        return None  # direct reference, URL or local path: not a version question
     if "/" in value or value.lower().endswith(_ARCHIVE):
         return None
-    return bool(_SPECIFIER.search(value.split(";", 1)[0]))
+    if _SPECIFIER.search(value.split(";", 1)[0]):
+        return None
+    return "has no version"
+
+
+def _split_by_redirect(command: Command) -> set[tuple[int, int]]:
+    """Ends of words cut by an unquoted ``>``/``<`` (``pkg>=1.0`` is ``pkg`` and a redirect)."""
+    cut = set()
+    reds = command.redirects
+    for i, red in enumerate(reds[:-1]):
+        if red.text in (">", "<", ">>") and reds[i + 1].value.startswith("="):
+            cut.add((red.span.line, red.span.column))
+    return cut
 
 
 @rule("ML102")
 def unpinned_pip_package(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
     for instr in runs(df):
+        scope = None
         for script in instr.scripts:
             for install in package_installs(script):
                 if (
@@ -60,13 +98,70 @@ def unpinned_pip_package(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit
                     continue  # uv add / uv sync work from pyproject.toml and uv.lock
                 if install.manager not in ("pip", "uv"):
                     continue
+                cut = _split_by_redirect(install.command)
                 for word in install.packages:
-                    if _pip_package_is_pinned(word) is False:
-                        name = re.split(r"[\[;]", word.value, maxsplit=1)[0]
-                        yield ctx.finding(
-                            word.span,
-                            f"pip package '{word.value}' has no version: the next build may "
-                            f"install a different release; pin it ({name}==<version>) or "
-                            "install from a requirements/constraints file",
-                            fix=f"{word.value}==<version>",
+                    value: str | None = word.value
+                    if word.dynamic:
+                        scope = scope if scope is not None else scope_before(df, instr)
+                        value = substitute(word.value, scope, quotes=False)
+                        if value is None:
+                            continue  # depends on a build argument: unknown, not unpinned
+                    assert value is not None
+                    problem = pip_requirement_problem(value)
+                    if problem is None:
+                        continue
+                    shown = value if value == word.value else f"{word.value}' ('{value}"
+                    fix = f"{value.split(';', 1)[0]}==<version>"
+                    if problem != "has no version":  # a VCS requirement
+                        message = (
+                            f"pip package '{shown}' {problem}; pin a tag or a commit "
+                            "(…@v1.2.3 or …@<sha>)"
                         )
+                        fix = f"{value.split('#', 1)[0].split('@')[0]}@<tag or commit>"
+                    elif (word.span.end_line, word.span.end_column) in cut:
+                        message = (
+                            f"'{word.value}' is cut by an unquoted '>' or '<', which the "
+                            "shell reads as a redirection: pip installs it unpinned and "
+                            "writes a file; quote the requirement "
+                            f"('{word.value}>=…')"
+                        )
+                    else:
+                        message = (
+                            f"pip package '{shown}' {problem}: the next build may install "
+                            f"a different release; pin it ({fix}) or install from a "
+                            "requirements/constraints file"
+                        )
+                    yield ctx.finding(word.span, message, fix=fix)
+
+
+#: Tags that name a branch or a channel, not a release: they move.
+MOVING_TAGS = frozenset(
+    "latest main master nightly edge dev develop canary unstable rolling stable".split()
+)
+
+
+@rule("ML103")
+def compose_image_unpinned(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for service in project.services:
+        node = service.get("image")
+        if service.get("build") is not None or is_unknown(node):
+            continue
+        image = text(node)
+        if not image or node is None:
+            continue
+        ref = split_reference(Located(image, node.span), image)
+        if ref.digest:
+            continue
+        if ref.tag is None:
+            problem = "has no tag, so it means ':latest'"
+        elif ref.tag.lower() in MOVING_TAGS:
+            problem = f"uses the moving tag ':{ref.tag}'"
+        else:
+            continue
+        yield ctx.finding(
+            node.span,
+            f"services.{service.name}.image '{image}' {problem}: each pull may run a different "
+            "image; pin a version tag (and a digest for production)",
+            fix=f"image: {ref.name}:<version>",
+            path=node.path,
+        )

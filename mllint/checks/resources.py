@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from mllint.checks.dockerfile_walk import env_before, exported, runs
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.registry import rule
+from mllint.model.compose import ComposeProject
 from mllint.model.dockerfile import Dockerfile, Instruction
 from mllint.parsers.commands import package_installs
 
@@ -22,6 +23,15 @@ def _caches_pip(instr: Instruction) -> bool:
     return False
 
 
+def _no_cache_dir(options: Mapping[str, object]) -> bool:
+    """pip takes any unambiguous prefix of a long option: ``--no-cache`` is ``--no-cache-dir``
+    (``--no-c`` alone would also match ``--no-clean``/``--no-compile``/``--no-color``)."""
+    return any(
+        len(name) >= len("--no-ca") and "--no-cache-dir".startswith(name.split("=", 1)[0])
+        for name in options
+    )
+
+
 @rule("ML301")
 def pip_cache_in_layer(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
     for instr in runs(df):
@@ -32,7 +42,7 @@ def pip_cache_in_layer(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
             for install in package_installs(script):
                 if install.manager != "pip":
                     continue
-                if install.has("--no-cache-dir"):
+                if _no_cache_dir(install.options):
                     continue
                 command = install.command
                 if any(a.value.startswith("PIP_NO_CACHE_DIR=") for a in command.assignments):
@@ -52,3 +62,20 @@ def pip_cache_in_layer(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
                     fix="pip install --no-cache-dir …  or  RUN --mount=type=cache,"
                     "target=/root/.cache/pip pip install …",
                 )
+
+
+@rule("ML302")
+def no_memory_limit(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for service in project.services:
+        if service.get("mem_limit") is not None:
+            continue
+        if service.at("deploy", "resources", "limits", "memory") is not None:
+            continue
+        yield ctx.finding(
+            service.key.span,
+            f"services.{service.name} has no memory limit: one leaking data loader or too "
+            "large a batch can exhaust the host's memory and get other services OOM-killed; "
+            "set deploy.resources.limits.memory (or mem_limit)",
+            fix="deploy:\n  resources:\n    limits:\n      memory: 16g",
+            path=service.key.path,
+        )

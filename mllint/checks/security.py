@@ -5,11 +5,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from mllint.checks.compose_walk import environment, ports
 from mllint.checks.dockerfile_walk import runs
 from mllint.engine.context import Hit, RuleContext
+from mllint.engine.finding import Severity
 from mllint.engine.registry import rule
+from mllint.model.compose import ComposeProject
 from mllint.model.dockerfile import Dockerfile, KeyValue
+from mllint.model.yaml import YScalar
 from mllint.parsers.commands import piped_to_interpreter
+from mllint.parsers.shell import effective_argv
 
 #: Names that hold a credential whatever their prefix.
 _SECRET_NAMES = frozenset(
@@ -37,7 +42,10 @@ _SECRET_SUFFIXES = (
 #: Names that look like credentials but are not: token counts, tokenizer settings, paths.
 _NOT_SECRET = re.compile(
     r"TOKENIZER|_TOKENS$|^MAX_.*TOKEN|TOKEN_(LIMIT|COUNT|LEN|LENGTH|SIZE)$|PUBLIC_KEY$"
+    r"|(^|_)(REQUIRE|USE|ENABLE|DISABLE|NO|SKIP|VERIFY|ALLOW)_"  # a setting about a key
 )
+#: Values that switch something on or off: never a credential.
+_FLAG_VALUES = frozenset({"0", "1", "true", "false", "yes", "no", "on", "off", "none", "null"})
 #: Values shaped like real tokens of the services ML projects use.
 _TOKEN_VALUES = (
     ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{30,}")),
@@ -87,8 +95,8 @@ def _pair_finding(keyword: str, kv: KeyValue, ctx: RuleContext[None]) -> Hit | N
             )
     if not secret_name(name):
         return None
-    if raw is not None and raw.strip("'\"") == "":
-        return None  # ENV HF_TOKEN="" clears it
+    if raw is not None and raw.strip("'\"").lower() in ("", *_FLAG_VALUES):
+        return None  # ENV HF_TOKEN="" clears it; =0/=false is a switch, not a key
     if raw is not None and raw.strip("'\"").startswith("/run/secrets/"):
         return None  # a path to a mounted secret, not the secret
     if keyword == "ARG" and raw is None:
@@ -127,11 +135,90 @@ def remote_script_piped_to_shell(df: Dockerfile, ctx: RuleContext[None]) -> Iter
         for script in instr.scripts:
             for download, interpreter in piped_to_interpreter(script):
                 url = download.urls[0].value if download.urls else "a remote script"
+                argv = effective_argv(interpreter) or interpreter.argv
+                runner = argv[0].value.rsplit("/", 1)[-1] if argv else interpreter.name
                 yield ctx.finding(
                     download.command.argv[0].span,
-                    f"{download.tool} output from {url} is run by {interpreter.name} unchecked: "
+                    f"{download.tool} output from {url} is run by {runner} unchecked: "
                     "a compromised or changed server runs code in your build; download to a "
                     "file, verify a pinned checksum, then run it",
                     fix="curl -fsSLo install.sh URL && echo '<sha256>  install.sh' | "
                     "sha256sum -c - && sh install.sh",
+                )
+
+
+#: Published ports of notebooks, dashboards and management APIs: on all interfaces they hand
+#: code execution or model control to anyone who can reach the host.
+SENSITIVE_PORTS = {
+    "8888": "Jupyter",
+    "8889": "Jupyter",
+    "6006": "TensorBoard",
+    "8265": "the Ray dashboard",
+    "5000": "MLflow",
+    "7860": "Gradio",
+    "8501": "Streamlit",
+    "8081": "TorchServe management",
+    "8082": "TorchServe metrics",
+    "11434": "Ollama",
+    "9090": "Prometheus",
+    "3000": "Grafana",
+    "2375": "the Docker API",
+    "2376": "the Docker API",
+    "22": "SSH",
+}
+_ALL_INTERFACES = frozenset({"0.0.0.0", "::", "[::]"})  # noqa: S104 - what we look for
+
+
+@rule("ML204")
+def port_on_all_interfaces(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for service in project.services:
+        for p in ports(service):
+            if p.published is None:
+                continue  # container side only: Docker picks a host port (see the notes)
+            if p.host_ip is not None and p.host_ip not in _ALL_INTERFACES:
+                continue  # a specific interface, or "${BIND}:8000:8000": we cannot tell
+            if "$" in p.target:
+                continue
+            target = p.target.split("-", 1)[0]
+            what = SENSITIVE_PORTS.get(target)
+            label = f" ({what})" if what else ""
+            yield ctx.finding(
+                p.node.span,
+                f"services.{service.name} publishes port {p.published or target}{label} on "
+                "all interfaces, and Docker's iptables rules bypass ufw/firewalld; bind it to "
+                f'127.0.0.1 ("127.0.0.1:{p.published or target}:{p.target}") or put a proxy '
+                "with authentication in front",
+                fix=f'"127.0.0.1:{p.published or target}:{p.target}"',
+                path=p.node.path,
+                severity=Severity.ERROR if what else None,
+            )
+
+
+@rule("ML403")
+def secret_in_compose(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for service in project.services:
+        for key, value in environment(service):
+            if not isinstance(value, YScalar) or value.value is None:
+                continue
+            raw = value.text
+            if "$" in raw or raw.strip() == "" or raw.startswith("/run/secrets/"):
+                continue  # a reference to the deploy environment, empty, or a secret's path
+            kind = token_kind(raw)
+            if kind is not None:
+                yield ctx.finding(
+                    value.span,
+                    f"services.{service.name}.environment.{key.text} holds {kind} written in "
+                    "the compose file; anyone with the repository has it",
+                    fix=f"{key.text}: ${{{key.text}}}  (set it in the deploy environment or "
+                    "an untracked .env), or use secrets:",
+                    path=value.path,
+                )
+            elif secret_name(key.text):
+                yield ctx.finding(
+                    key.span,
+                    f"services.{service.name}.environment.{key.text} is a credential written "
+                    "in the compose file; anyone with the repository has it",
+                    fix=f"{key.text}: ${{{key.text}}}  (set it in the deploy environment or "
+                    "an untracked .env), or use secrets:",
+                    path=key.path,
                 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Generic, NamedTuple, TypeVar
 
-from mllint.engine.finding import Related
+from mllint.engine.finding import Related, Severity
 from mllint.model.span import Span
 
 OptionsT = TypeVar("OptionsT")
@@ -18,6 +18,7 @@ class Hit(NamedTuple):
     fix: str | None = None
     related: tuple[Related, ...] = ()
     path: str | None = None  # set when the finding belongs to another file (a requirements file)
+    severity: Severity | None = None  # a rule's own judgement of this case; the catalog's otherwise
 
 
 class RuleContext(NamedTuple, Generic[OptionsT]):
@@ -32,5 +33,6 @@ class RuleContext(NamedTuple, Generic[OptionsT]):
         fix: str | None = None,
         related: tuple[Related, ...] = (),
         path: str | None = None,
+        severity: Severity | None = None,
     ) -> Hit:
-        return Hit(span, message, fix, related, path)
+        return Hit(span, message, fix, related, path, severity)

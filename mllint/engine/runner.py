@@ -33,11 +33,11 @@ def run_rules(
     crashes: list[RuleCrash] = []
     for registered in rules:
         entry = catalog[registered.id]
-        if entry.target != target:
+        if entry.target not in (target, "any"):
             continue
         opts = (options or {}).get(registered.id) or registered.default_options()
         ctx: RuleContext[Any] = RuleContext(path, opts)
-        severity = (severities or {}).get(registered.id, entry.severity)
+        configured = (severities or {}).get(registered.id)
         try:
             for hit in registered.function(model, ctx):
                 findings.append(
@@ -45,7 +45,7 @@ def run_rules(
                         rule_id=entry.id,
                         name=entry.name,
                         category=entry.category,
-                        severity=severity,
+                        severity=configured or hit.severity or entry.severity,
                         path=hit.path or path,
                         span=hit.span,
                         message=hit.message,
