@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Mapping, Sequence
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mllint.catalog import Catalog, load_catalog
 from mllint.discover import discover, is_compose_name, is_yaml_name
@@ -18,6 +18,9 @@ from mllint.engine.runner import RuleCrash, run_rules
 from mllint.engine.selection import select_rules
 from mllint.model.dockerfile import Directives, Dockerfile, Problem
 from mllint.model.span import Span
+
+if TYPE_CHECKING:
+    from mllint.model.compose import ComposeProject
 
 #: Files larger than this are reported (ML001) instead of parsed: a 50,000-line Dockerfile is
 #: about 2 MB, so this only stops things that are not Dockerfiles.
@@ -104,25 +107,51 @@ def lint(
             compose.append(name)
         else:
             dockerfiles.append((name, data))
-    for name, data in dockerfiles:
-        _lint_dockerfile(name, data, rules, catalog, settings, report)
     projects = _compose_projects(compose, stdin, report)
     if compose_files and not missing:
         projects.insert(0, list(compose_files))
+    builds: dict[str, list[Build]] = {}
     for files_of_project in projects:
-        _lint_compose(files_of_project, stdin, env_file, rules, catalog, settings, report)
-    report.findings.sort(key=lambda f: f.sort_key)
+        for build in _lint_compose(
+            files_of_project, stdin, env_file, rules, catalog, settings, report
+        ):
+            builds.setdefault(os.path.normpath(build.dockerfile), []).append(build)
+    # A Dockerfile a compose service builds is linted as that service builds it (its build
+    # args, its target stage as the final one), also when it was not named on the command line.
+    listed = {os.path.normpath(name) for name, _ in dockerfiles}
+    dockerfiles += [
+        (b[0].dockerfile, None) for key, b in sorted(builds.items()) if key not in listed
+    ]
+    for name, data in dockerfiles:
+        variants = _distinct(builds.get(os.path.normpath(name), []))
+        _lint_dockerfile(name, data, variants, rules, catalog, settings, report)
+    report.findings = sorted(set(report.findings), key=lambda f: f.sort_key)
     return report
+
+
+class Build(NamedTuple):
+    """How a compose service builds a Dockerfile."""
+
+    dockerfile: str
+    args: tuple[tuple[str, str], ...]
+    target: str | None
+
+
+def _distinct(builds: list[Build]) -> list[Build | None]:
+    seen = list(dict.fromkeys((b.args, b.target) for b in builds))
+    return [Build("", args, target) for args, target in seen] or [None]
 
 
 def _lint_dockerfile(
     name: str,
     data: bytes | None,
+    variants: list[Build | None],
     rules: Sequence[RegisteredRule],
     catalog: Catalog,
     settings: Settings,
     report: Report,
 ) -> None:
+    """Lint one Dockerfile, once per distinct way a compose service builds it."""
     if data is None:
         try:
             data = _read(name)
@@ -130,20 +159,26 @@ def _lint_dockerfile(
             report.findings.extend(_unreadable(name, exc.strerror or str(exc), rules, catalog))
             report.files.append(name)
             return
-    model = parse_dockerfile_bytes(data, name)
-    findings, crashes = run_rules(
-        "dockerfile",
-        model,
-        name,
-        rules,
-        catalog,
-        options=settings.options,
-        severities=settings.severities,
-    )
-    if findings:
-        report.sources[name] = model.lines
-    report.findings.extend(findings)
-    report.crashes.extend(crashes)
+    for build in variants:
+        model = parse_dockerfile_bytes(
+            data,
+            name,
+            build_args=dict(build.args) if build else None,
+            target=build.target if build else None,
+        )
+        findings, crashes = run_rules(
+            "dockerfile",
+            model,
+            name,
+            rules,
+            catalog,
+            options=settings.options,
+            severities=settings.severities,
+        )
+        if findings:
+            report.sources[name] = model.lines
+        report.findings.extend(findings)
+        report.crashes.extend(crashes)
     report.files.append(name)
 
 
@@ -193,7 +228,8 @@ def _lint_compose(
     catalog: Catalog,
     settings: Settings,
     report: Report,
-) -> None:
+) -> list[Build]:
+    """Lint one compose project; returns how its services build their Dockerfiles."""
     from pathlib import Path
 
     from mllint.parsers.compose import load_project
@@ -216,9 +252,51 @@ def _lint_compose(
     report.findings.extend(findings)
     report.crashes.extend(crashes)
     report.files.extend(f for f in files if f not in report.files)
+    return _builds(project)
 
 
-def parse_dockerfile_bytes(data: bytes, path: str) -> Dockerfile:
+def _builds(project: ComposeProject) -> list[Build]:
+    """The local Dockerfiles the services build, with their known build args and target."""
+    from mllint.model.compose import is_unknown, text
+    from mllint.model.yaml import YMap, YScalar
+
+    out = []
+    for service in project.services:
+        build = service.get("build")
+        args: tuple[tuple[str, str], ...] = ()
+        if isinstance(build, YScalar):
+            context, dockerfile, target = text(build), "Dockerfile", None
+            if is_unknown(build):
+                continue
+        elif isinstance(build, YMap):
+            if is_unknown(build.get("context")) or is_unknown(build.get("dockerfile")):
+                continue
+            context = text(build.get("context")) or "."
+            dockerfile = text(build.get("dockerfile")) or "Dockerfile"
+            target = text(build.get("target"))
+            node = build.get("args")
+            args = tuple(
+                (k.text, value)
+                for k, v in (node.items if isinstance(node, YMap) else ())
+                if (value := text(v)) is not None
+            )
+        else:
+            continue
+        if not context or "://" in context or context.startswith("git@"):
+            continue  # a remote context: nothing on disk to lint
+        path = os.path.join(project.directory, context, dockerfile)
+        if os.path.isfile(path):
+            out.append(Build(os.path.normpath(path), tuple(sorted(args)), target))
+    return out
+
+
+def parse_dockerfile_bytes(
+    data: bytes,
+    path: str,
+    *,
+    build_args: Mapping[str, str] | None = None,
+    target: str | None = None,
+) -> Dockerfile:
     """Decode and parse; a file we cannot decode becomes a model holding only its problem."""
     from mllint.parsers.dockerfile import DecodeError, decode, parse_dockerfile
 
@@ -232,7 +310,7 @@ def parse_dockerfile_bytes(data: bytes, path: str) -> Dockerfile:
         text = decode(data)
     except DecodeError as exc:
         return _unparsed(path, f"cannot read this file: {exc}")
-    return parse_dockerfile(text, path)
+    return parse_dockerfile(text, path, build_args=build_args, target=target)
 
 
 def _read(path: str) -> bytes:

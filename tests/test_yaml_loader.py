@@ -282,6 +282,13 @@ def test_plain_scalars_resolve_like_go_yaml_v3(
     assert node.value == expected and type(node.value) is type(expected)
 
 
+def test_huge_numbers_do_not_hit_pythons_digit_limit() -> None:
+    node = root_map("k: " + "1" * 5000 + "\nh: 0x" + "0" * 5000 + "1\n")
+    assert node.get("k") == YScalar("1" * 5000, "1" * 5000, "", None, Span(1, 4, 1, 5004), PATH)
+    h = node.get("h")
+    assert isinstance(h, YScalar) and h.value == 1
+
+
 def test_nan() -> None:
     for written in (".nan", ".NaN", ".NAN"):
         node = root_map(f"k: {written}").get("k")

@@ -12,19 +12,29 @@ import json
 import re
 from collections.abc import Iterator
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from mllint.model.yaml import YMap, YNode, node_at_path, to_python
 
 
+def schema_path() -> Path:
+    """Where check-jsonschema keeps the Compose schema, found without importing the package
+    (its ``__init__`` pulls in click, requests and ruamel.yaml: half a second)."""
+    from importlib.util import find_spec
+
+    spec = find_spec("check_jsonschema")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the check-jsonschema package (the Compose schema) is not installed")
+    root = Path(next(iter(spec.submodule_search_locations)))
+    return root / "builtin_schemas" / "vendor" / "compose-spec.json"
+
+
 @cache
 def _validator() -> Any:
-    from importlib.resources import files
-
     import jsonschema
 
-    resource = files("check_jsonschema.builtin_schemas.vendor") / "compose-spec.json"
-    schema = json.loads(resource.read_text(encoding="utf-8"))
+    schema = json.loads(schema_path().read_text(encoding="utf-8"))
     cls = jsonschema.validators.validator_for(schema, default=jsonschema.Draft202012Validator)
     return cls(schema)
 

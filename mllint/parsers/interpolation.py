@@ -42,8 +42,7 @@ from typing import NamedTuple
 
 __all__ = ["InterpolationResult", "interpolate", "references"]
 
-_LETTERS = "_ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz\u017f\u212a"
-_NAME = re.compile(f"[{_LETTERS}][{_LETTERS}0-9]*")
+_NAME = re.compile("[_A-Za-z\u017f\u212a][_A-Za-z0-9\u017f\u212a]*")
 _BRACES = re.compile(r"[{}]")
 _OPERATORS = (":-", ":+", ":?", "-", "+", "?")
 

@@ -165,6 +165,8 @@ def _go_parse_int(s: str) -> int | None:
             base, digits = 8, body[1:]
     if digits == "" or digits.strip(_DIGITS[base]):
         return None
+    if base == 10 and len(digits) > 20:  # past uint64 (and past Python's int() digit limit)
+        return None
     value = int(digits, base)
     if negative:
         value = -value
