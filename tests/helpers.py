@@ -38,3 +38,14 @@ def run_cli(
         timeout=120,
         check=False,
     )
+
+
+def write(root: Path, name: str, content: str | bytes) -> Path:
+    """A file under ``root`` (folders created), as bytes or UTF-8 text."""
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    return path

@@ -7,20 +7,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import ROOT, run_cli
+from tests.helpers import ROOT, run_cli, write
 
 BAD = "FROM python\nRUN pip install requests\n"
 GOOD = "FROM python:3.11-slim\nRUN pip install --no-cache-dir requests==2.32.3\nUSER 10001\n"
-
-
-def write(tmp_path: Path, name: str, content: str | bytes) -> Path:
-    path = tmp_path / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def assert_no_traceback(result) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import run_cli
+from tests.helpers import run_cli, write
 
 GOOD = """\
 services:
@@ -15,16 +15,6 @@ services:
     ports: ["127.0.0.1:8000:8000"]
     deploy: {resources: {limits: {memory: 32g}}}
 """
-
-
-def write(root: Path, name: str, content: str | bytes) -> Path:
-    path = root / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
-    return path
 
 
 def rules_of(stdout: str) -> set[str]:

@@ -21,7 +21,7 @@ from mllint.model.yaml import (
     node_at_path,
     to_python,
 )
-from mllint.parsers.yaml_loader import _Builder, load_yaml
+from mllint.parsers.yaml_loader import _Builder, is_timestamp, load_yaml
 
 PATH = "compose.yaml"
 FATAL = {"syntax", "too-deep", "too-many-aliases"}
@@ -337,6 +337,41 @@ def test_a_tag_that_does_not_fit_is_a_problem_and_the_text_is_kept(written: str)
     assert isinstance(node, YScalar) and node.value == node.text
     assert [p.kind for p in problems] == ["bad-tag"]
     assert problems[0].span == node.span
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [  # as the compose 2.40.3 binary reads them in `environment`
+        ("2024-01-01T10:00:00", False),
+        ("2024-1-1", True),
+        ("2024-02-30", False),
+        ("2023-02-29", False),
+        ("2024-02-29", True),
+        ("2024-01-01 10:00:00", True),
+        ("2024-01-01t10:00:00Z", True),
+        ("2024-01-01T10:00:00+01:00", True),
+        ("2024-1-1 1:2:3", True),
+        ("2024-01-01 10:00:00Z", False),
+        ("2024-01-01T10:00:00.123Z", True),
+        ("2024-01-01T10:00:00,5Z", True),
+        ("2024-13-01", False),
+        ("2024-01-01T24:00:00Z", False),
+        ("02024-01-01", False),
+        ("2024-01-01T10:00:00.Z", False),
+        ("2024-01-01  10:00:00", True),
+        ("2024-01-1T1:1:1Z", True),
+        ("2024-01-01T10:00:60Z", False),
+        ("'2024-01-01'", False),
+        ("!!str 2024-01-01", False),
+        ("!!timestamp '2024-01-01'", True),
+    ],
+)
+def test_go_yaml_timestamps_are_strings_that_can_be_recognised(
+    written: str, expected: bool
+) -> None:
+    node = root_map(f"k: {written}\n").get("k")
+    assert isinstance(node, YScalar) and isinstance(node.value, str)
+    assert is_timestamp(node) is expected
 
 
 # ---- keys --------------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from mllint.model.dockerfile import (
 )
 from mllint.model.shell import ShellScript
 from mllint.model.span import Located, SourceMap, Span
+from mllint.parsers.run_scripts import run_scripts
 from mllint.parsers.variables import Scope, substitute
 
 KEYWORDS = frozenset(
@@ -464,7 +465,7 @@ class _Parser:
         mounts = tuple(_mount(f) for f in flags if f.name == "mount") if keyword == "RUN" else ()
         scripts: tuple[ShellScript, ...] = ()
         if keyword == "RUN":
-            scripts = _run_scripts(args, args_start, smap, exec_form, heredocs, shell, self.escape)
+            scripts = run_scripts(args, args_start, smap, exec_form, heredocs, shell, self.escape)
         return Instruction(
             **base,
             words=words,
@@ -844,18 +845,3 @@ def _unknown_instruction(word: str) -> str:
     close = difflib.get_close_matches(word.upper(), sorted(KEYWORDS), n=1, cutoff=0.6)
     hint = f" (did you mean {close[0]}?)" if close else ""
     return f"unknown instruction '{word}'{hint}"
-
-
-def _run_scripts(
-    args: str,
-    start: int,
-    smap: SourceMap,
-    exec_form: tuple[Located, ...] | None,
-    heredocs: list[Heredoc],
-    shell: list[str],
-    escape: str,
-) -> tuple[ShellScript, ...]:
-    """The shell scripts a RUN executes, for the shell analysis (see ``mllint.parsers.shell``)."""
-    from mllint.parsers.run_scripts import run_scripts
-
-    return run_scripts(args, start, smap, exec_form, heredocs, shell, escape)

@@ -88,6 +88,54 @@ def load_yaml(
     return _Builder(text, path, max_nodes, max_depth).run(loader_class)
 
 
+def is_timestamp(node: YScalar) -> bool:
+    """Whether go-yaml v3 reads this scalar as a ``!!timestamp`` (in Compose, a Go time.Time).
+
+    The tree keeps such a scalar a string (its ``value`` is its text: go-yaml's own
+    ``resolve`` falls back to a string for ``interface{}``, and the model carries no dates),
+    but Compose 2.40 decodes it as a time.Time and then refuses it wherever the schema wants a
+    string or a number: an unquoted ``SNAPSHOT_DATE: 2024-10-07`` in ``environment`` fails
+    with "invalid jsonType time.Time", while ``x-date: 2024-10-07`` is accepted. Checked
+    against the compose 2.40.3 binary: ``2024-1-1``, ``2024-02-29``, ``2024-01-01 10:00:00``,
+    ``2024-01-01T10:00:00Z`` are timestamps; ``2024-02-30``, ``2024-13-01``,
+    ``2024-01-01T10:00:00`` (no zone) and ``2024-01-01 10:00:00Z`` are strings.
+    """
+    if node.tag == "!!timestamp":
+        return _is_go_timestamp(node.text)
+    if node.style or node.tag not in (None, "!"):
+        return False
+    return _is_go_timestamp(node.text)
+
+
+def _is_go_timestamp(text: str) -> bool:
+    """go-yaml v3 ``parseTimestamp``: Go's ``time.Parse`` with its four layouts."""
+    if len(text) < 8 or text[4:5] != "-" or not _digits(text[:4]):
+        return False
+    import re  # only for this rare check: no start-up cost
+
+    match = re.fullmatch(
+        r"(\d{4})-(\d\d?)-(\d\d?)"
+        r"(?:(?:[Tt](\d\d?):(\d\d?):(\d\d?)(?:[.,]\d+)?(Z|[+-]\d\d:\d\d))"
+        r"|(?: +(\d\d?):(\d\d?):(\d\d?)(?:[.,]\d+)?))?",
+        text,
+        re.ASCII,
+    )
+    if match is None:
+        return False
+    year, month, day = (int(match.group(i)) for i in (1, 2, 3))
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    days = (31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+    if not (1 <= month <= 12 and 1 <= day <= days[month - 1]):
+        return False
+    clock = match.group(4, 5, 6) if match.group(4) else match.group(8, 9, 10)
+    if clock[0] is not None:
+        hour, minute, second = (int(x) for x in clock)
+        if hour > 23 or minute > 59 or second > 59:
+            return False
+    zone: str | None = match.group(7)
+    return zone is None or zone == "Z" or (int(zone[1:3]) <= 24 and int(zone[4:6]) <= 60)
+
+
 # ---- scalar resolution (go-yaml v3 resolve.go) ------------------------------------------
 
 
