@@ -712,11 +712,16 @@ def test_other_syntax_errors(text: str, line: int, words: str, loader: type) -> 
 # ---- documents ---------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "text", ["", "\n\n", "# only a comment\n  # another\n", "---\n", "---\n...\n", "\ufeff"]
-)
+@pytest.mark.parametrize("text", ["", "\n\n", "# only a comment\n  # another\n", "\ufeff"])
 def test_empty_files(text: str) -> None:
     assert load(text) == (None, [])
+
+
+@pytest.mark.parametrize("text", ["---\n", "--- # nothing\n...\n", "~\n"])
+def test_an_explicitly_empty_document_is_a_null_root(text: str) -> None:
+    # Compose 2.40: "top-level object must be a mapping", not "empty compose file"
+    root, problems = load(text)
+    assert problems == [] and isinstance(root, YScalar) and root.value is None
 
 
 def test_multiple_documents_first_is_used() -> None:
@@ -724,12 +729,18 @@ def test_multiple_documents_first_is_used() -> None:
     root, problems = load(text)
     assert to_python(root) == {"services": {"a": {"image": "x"}}}
     assert [p.kind for p in problems] == ["multiple-documents"]
+    assert "merges each later document" in problems[0].message
     assert problems[0].span == Span(2, 1, 2, 4)
 
 
-def test_leading_and_trailing_separators_are_one_document() -> None:
-    root, problems = load("---\nservices: {}\n---\n")
+def test_a_leading_separator_is_one_document_and_a_trailing_one_an_empty_second() -> None:
+    root, problems = load("---\nservices: {}\n...\n# done\n")
     assert problems == [] and to_python(root) == {"services": {}}
+    root, problems = load("---\nservices: {}\n--- # end\n")
+    assert to_python(root) == {"services": {}}
+    assert [p.kind for p in problems] == ["multiple-documents"]
+    assert "an empty YAML document" in problems[0].message  # Compose refuses this file
+    assert problems[0].span == Span(3, 1, 3, 4)
 
 
 def test_non_mapping_roots_are_returned_as_they_are() -> None:

@@ -95,8 +95,9 @@ class YamlProblem(NamedTuple):
     * ``"bad-key"``: a mapping or a list used as a key; the entry is dropped.
     * ``"bad-tag"``: ``!!int``/``!!float``/``!!bool``/``!!null`` on a value that is not one;
       the value is kept as a string.
-    * ``"multiple-documents"``: more than one document in the file; Compose merges later
-      documents over the first, and only the first is returned.
+    * ``"multiple-documents"``: more than one document in the file. Compose 2.40 merges each
+      later document over the first (and refuses an empty one, a stray ``---``); only the
+      first is returned.
     """
 
     kind: str

@@ -80,7 +80,9 @@ def load_yaml(
 
     ``(None, [])`` for an empty file (or only comments); ``(None, [problem])`` when the file
     cannot be read at all ("syntax", "too-deep", "too-many-aliases"); otherwise the root (a
-    mapping or not: the caller decides) and the non-fatal problems, in document order.
+    mapping or not: the caller decides; an explicitly empty document, ``---`` alone, is a null
+    scalar, which Compose refuses as "not a mapping") and the non-fatal problems, sorted by
+    position. Kinds are documented on :class:`~mllint.model.yaml.YamlProblem`.
     """
     import yaml
 
@@ -483,6 +485,7 @@ class _Builder:
         alias_total = 0  # nodes added by expanding aliases
         written = 0  # nodes written in the file
         first_root: YNode | None = None
+        documents = 0
         doc_nodes: list[YNode] = []  # what the document holds at its top (one node)
         doc_span: Span | None = None
         multiple_reported = False
@@ -675,26 +678,25 @@ class _Builder:
                         ec += el == 0
                     doc_span = Span(sl + 1, sc + 1, el + 1, ec + 1)
             elif cls is document_end:
+                documents += 1
                 doc_root = doc_nodes[-1] if doc_nodes else None
-                if doc_root is None or (
-                    type(doc_root) is YScalar
-                    and doc_root.text == ""
-                    and doc_root.style == ""
-                    and doc_root.tag is None
-                ):
-                    continue  # an empty document (a trailing "---"): Compose skips it
-                if first_root is None:
+                if documents == 1:
                     first_root = doc_root
-                elif not multiple_reported:
+                elif not multiple_reported and doc_root is not None:
                     multiple_reported = True
+                    if type(doc_root) is YScalar and doc_root.value is None:
+                        message = (
+                            "an empty YAML document follows the first one (a stray '---'); "
+                            "Compose refuses the file: 'top-level object must be a mapping'"
+                        )
+                    else:
+                        message = (
+                            "this file holds more than one YAML document; Compose merges each "
+                            "later document over the first, but mllint checks only the first"
+                        )
                     self.problems.append(
                         YamlProblem(
-                            "multiple-documents",
-                            "this file holds more than one YAML document; "
-                            "Compose merges each later document over the first, but mllint checks "
-                            "only the first",
-                            doc_span or doc_root.span,
-                            file_path,
+                            "multiple-documents", message, doc_span or doc_root.span, file_path
                         )
                     )
             elif cls is stream_end:
