@@ -128,8 +128,12 @@ class _Loader:
                 for dp in problems:
                     # Fatal: Compose refuses the file. Otherwise Compose reads it, differently
                     # from what it seems to say: an ambiguity.
-                    self.problem("ML001" if dp.fatal else "ML003", dp.message, str(path),
-                                 Span(dp.line, 1, dp.line, 1))
+                    self.problem(
+                        "ML001" if dp.fatal else "ML003",
+                        dp.message,
+                        str(path),
+                        Span(dp.line, 1, dp.line, 1),
+                    )
         elif env_file is not None:
             self.problem("ML001", f"env file {env_file} does not exist", str(env_file))
         env.update(self.environ)
