@@ -82,6 +82,11 @@ def _lint_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="interpolation variables for compose files instead of the project's .env",
     )
+    p.add_argument(
+        "--no-inline-ignores",
+        action="store_true",
+        help="ignore '# mllint: ignore=' and '# hadolint ignore=' comments (for audits)",
+    )
     p.add_argument("--version", action="version", version=f"mllint {__version__}")
     return p
 
@@ -111,6 +116,7 @@ def run_lint(argv: Sequence[str]) -> int:
         select=_split(args.select),
         extend_select=_split(args.extend_select) or [],
         ignore=_split(args.ignore) or [],
+        inline_ignores=not args.no_inline_ignores,
     )
     paths = args.paths or ([] if args.compose else ["."])
     try:

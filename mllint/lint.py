@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from mllint.catalog import Catalog, load_catalog
@@ -35,6 +35,7 @@ class Settings(NamedTuple):
     ignore: Sequence[str] = ()
     severities: Mapping[str, Severity] = {}
     options: Mapping[str, Any] = {}
+    inline_ignores: bool = True  # honour '# mllint: ignore=' and '# hadolint ignore=' pragmas
 
 
 class Report:
@@ -159,6 +160,8 @@ def _lint_dockerfile(
             report.findings.extend(_unreadable(name, exc.strerror or str(exc), rules, catalog))
             report.files.append(name)
             return
+    found: list[Finding] = []
+    model = None
     for build in variants:
         model = parse_dockerfile_bytes(
             data,
@@ -175,11 +178,65 @@ def _lint_dockerfile(
             options=settings.options,
             severities=settings.severities,
         )
-        if findings:
-            report.sources[name] = model.lines
-        report.findings.extend(findings)
+        found.extend(findings)
         report.crashes.extend(crashes)
+    assert model is not None
+    if settings.inline_ignores:
+        spans = {i.span.line: range(i.span.line, i.span.end_line + 1) for i in model.instructions}
+        found = _suppress(
+            found,
+            {name: model.lines},
+            lambda _p: lambda line: spans.get(line, range(line, line + 1)),
+            rules,
+            catalog,
+            settings,
+            report,
+        )
+    if found:
+        report.sources[name] = model.lines
+    report.findings.extend(found)
     report.files.append(name)
+
+
+def _suppress(
+    findings: list[Finding],
+    files: Mapping[str, Sequence[str]],
+    extent_for: Callable[[str], Callable[[int], range]],
+    rules: Sequence[RegisteredRule],
+    catalog: Catalog,
+    settings: Settings,
+    report: Report,
+) -> list[Finding]:
+    """Drop the findings inline pragmas silence; report pragmas that silence nothing (ML004)."""
+    from mllint.engine import suppress
+
+    pragmas: list[suppress.Suppression] = []
+    for path, lines in files.items():
+        found, errors = suppress.parse(path, lines, catalog, extent_for(path))
+        pragmas += found
+        report.errors += errors
+    if not pragmas:
+        return findings
+    kept, used = suppress.apply(findings, pragmas)
+    ran = {r.id for r in rules}
+    unused = [
+        p
+        for i, p in enumerate(pragmas)
+        if i not in used and p.source == "mllint" and p.rules <= ran
+    ]
+    if unused:
+        extra, crashes = run_rules(
+            "any",
+            unused,
+            unused[0].path,
+            rules,
+            catalog,
+            severities=settings.severities,
+            phase="suppressions",
+        )
+        kept += extra
+        report.crashes += crashes
+    return kept
 
 
 def _compose_projects(
@@ -246,6 +303,18 @@ def _lint_compose(
         options=settings.options,
         severities=settings.severities,
     )
+    if settings.inline_ignores:
+        from mllint.engine.suppress import yaml_extent
+
+        findings = _suppress(
+            findings,
+            project.sources,
+            lambda p: yaml_extent(project.sources[p]),
+            rules,
+            catalog,
+            settings,
+            report,
+        )
     for f in findings:
         if f.path in project.sources:
             report.sources[f.path] = project.sources[f.path]

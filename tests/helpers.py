@@ -13,9 +13,14 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
 
 
-def lint_only(path: Path | str, rule_id: str) -> Report:
-    """Lint one path with a single rule selected."""
-    return lint([str(path)], Settings(select=[rule_id]))
+#: Rules judged on the outcome of the others: an unused suppression is unused only relative to
+#: the rules that ran, so its tests run every rule and look at this one.
+NEEDS_ALL_RULES = frozenset({"ML004"})
+
+
+def lint_only(path: Path | str, rule_id: str, *, with_all: bool = False) -> Report:
+    """Lint one path with a single rule selected (or all, keeping the findings of one)."""
+    return lint([str(path)], Settings(select=["ALL"] if with_all else [rule_id]))
 
 
 def run_cli(

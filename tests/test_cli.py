@@ -219,3 +219,31 @@ def test_output_is_deterministic(tmp_path: Path) -> None:
         write(tmp_path, f"s{i}/Dockerfile", BAD)
     first = run_cli("--format", "json", str(tmp_path)).stdout
     assert first == run_cli("--format", "json", str(tmp_path)).stdout
+
+
+def test_suppressions(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "Dockerfile",
+        "FROM python:3.11-slim\n"
+        "# mllint: ignore=ML102 -- pinned by constraints.txt\n"
+        "RUN pip install --no-cache-dir requests\n"
+        "# hadolint ignore=DL3042\n"
+        "RUN pip install flask==3.0.3\n"
+        "USER 10001\n",
+    )
+    assert run_cli("--format", "concise", str(path)).stdout == ""
+    audit = run_cli("--format", "concise", "--no-inline-ignores", str(path))
+    assert {line.split()[1] for line in audit.stdout.splitlines()} == {"ML102", "ML301"}
+
+
+def test_unknown_rule_in_suppression_is_exit_2(tmp_path: Path) -> None:
+    path = write(
+        tmp_path, "Dockerfile", "FROM python:3.11-slim\n# mllint: ignore=ML10 -- typo\nUSER 1\n"
+    )
+    result = run_cli("--format", "concise", str(path))
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith(
+        f"mllint: error: {path}:2: unknown rule 'ML10' in a suppression (did you mean ML10"
+    )
+    assert result.stderr.count("\n") == 1

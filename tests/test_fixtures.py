@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXTURES, lint_only
+from tests.helpers import FIXTURES, NEEDS_ALL_RULES, lint_only
 
 ANNOTATION = re.compile(r"^\s*#\s*(expect|ok|todo-expect):\s*(ML\d{3})((?:\s+\w+=[+-]?\d+)*)\s*$")
 
@@ -70,7 +70,7 @@ def test_fixture(path: Path) -> None:
         for a in parse_annotations(path.read_text(encoding="utf-8", errors="replace"))
         if a.rule == rule
     ]
-    report = lint_only(path, rule)
+    report = lint_only(path, rule, with_all=rule in NEEDS_ALL_RULES)
     assert not report.crashes, report.crashes
     actual = [(f.span.line, f.span.column) for f in report.findings if f.rule_id == rule]
     expected = [(a.line, a.column) for a in annotations if a.kind == "expect"]

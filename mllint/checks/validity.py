@@ -9,6 +9,7 @@ from mllint.checks.compose_walk import scalars
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Severity
 from mllint.engine.registry import rule
+from mllint.engine.suppress import Suppression
 from mllint.model.compose import ComposeProject
 from mllint.model.dockerfile import Dockerfile
 
@@ -30,6 +31,19 @@ def compose_schema_violation(project: ComposeProject, ctx: RuleContext[None]) ->
     for p in project.problems:
         if p.rule == "ML002":
             yield ctx.finding(p.span, p.message, path=p.path)
+
+
+@rule("ML004", phase="suppressions")
+def unused_suppression(unused: list[Suppression], ctx: RuleContext[None]) -> Iterator[Hit]:
+    """Pragmas that silenced nothing: the problem was fixed, or the ids are wrong."""
+    for s in unused:
+        yield ctx.finding(
+            s.span,
+            f"this suppression of {s.written} silences nothing here: the problem is gone or "
+            "the suppression is on the wrong line; remove it",
+            fix="delete the comment",
+            path=s.path,
+        )
 
 
 #: YAML 1.1 base-60 integers: ``22:22`` is 1342 to PyYAML and docker-compose v1.

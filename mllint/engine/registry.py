@@ -20,6 +20,7 @@ class RegisteredRule(NamedTuple):
     name: str  # the function's name with dashes: must equal the catalog name
     function: RuleFunction
     options: Any  # a NamedTuple class whose fields (with defaults) are the catalog's options
+    phase: str = "model"  # "model": runs on a parsed file; "suppressions": on unused pragmas
 
     def default_options(self) -> Any:
         return self.options() if self.options is not None else None
@@ -33,12 +34,14 @@ class RegisteredRule(NamedTuple):
 REGISTRY: dict[str, RegisteredRule] = {}
 
 
-def rule(rule_id: str, *, options: Any = None) -> Callable[[RuleFunction], RuleFunction]:
+def rule(
+    rule_id: str, *, options: Any = None, phase: str = "model"
+) -> Callable[[RuleFunction], RuleFunction]:
     def register(function: RuleFunction) -> RuleFunction:
         if rule_id in REGISTRY:
             raise RuntimeError(f"rule {rule_id} registered twice")
         REGISTRY[rule_id] = RegisteredRule(
-            rule_id, function.__name__.replace("_", "-"), function, options
+            rule_id, function.__name__.replace("_", "-"), function, options, phase
         )
         return function
 

@@ -28,12 +28,16 @@ def run_rules(
     *,
     options: Mapping[str, Any] | None = None,
     severities: Mapping[str, Severity] | None = None,
+    phase: str = "model",
 ) -> tuple[list[Finding], list[RuleCrash]]:
+    """Run the rules of ``phase`` that apply to ``target`` ("dockerfile", "compose")."""
     findings: list[Finding] = []
     crashes: list[RuleCrash] = []
     for registered in rules:
         entry = catalog[registered.id]
-        if entry.target not in (target, "any"):
+        if registered.phase != phase:
+            continue
+        if phase == "model" and entry.target not in (target, "any"):
             continue
         opts = (options or {}).get(registered.id) or registered.default_options()
         ctx: RuleContext[Any] = RuleContext(path, opts)
