@@ -58,9 +58,6 @@ BY_DESIGN = {
 KNOWN_GAPS: dict[str, str] = {
     "13-include-short": "an included project's .env should lose to the main project's .env",
     "21-ports-syntax": "published port ranges are not expanded one entry per port",
-    "23-env-file-forms": "env_file contents are not folded into environment; bare KEY "
-    "passthrough from the process environment is not applied",
-    "37-ml-platform-stack": "bare KEY in environment is not passed through from the process",
     "27-gpu-count-and-device-ids": "count together with device_ids is refused by Compose: a "
     "rule of the ML pack (C38), not a loader problem yet",
     "28-sizes-and-limits": "Compose silently drops a YAML float shm_size/mem_limit; we read it",

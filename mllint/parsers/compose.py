@@ -9,6 +9,7 @@ adds the services of other projects, each loaded with its own directory and ``.e
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -340,6 +341,8 @@ def load_project(
 class _ProjectLoader(_Loader):
     def __init__(self, environ: Mapping[str, str], contents: Mapping[str, bytes]) -> None:
         super().__init__(environ, contents)
+        self.directory = Path(".")
+        self.env: Mapping[str, str] = environ
         self.file_cache: dict[str, YMap | None] = {}
 
     def load_file(self, path: Path, env: Mapping[str, str]) -> YMap | None:
@@ -356,6 +359,8 @@ class _ProjectLoader(_Loader):
         self, files: list[Path], directory: Path, env_file: Path | None, including: tuple[str, ...]
     ) -> YMap | None:
         env = self.env_for(directory, env_file)
+        if not including:  # the main project: env_file paths and bare KEYs resolve against it
+            self.directory, self.env = directory, env
         merged: YMap | None = None
         for path in files:
             root = self.load_file(path, env)
@@ -500,11 +505,12 @@ class _ProjectLoader(_Loader):
             self.problem("ML002", "'services' must be a mapping of service names", services)
             return ()
         out = []
-        for key, node in services.items:
-            if not isinstance(node, YMap):
-                if not (isinstance(node, YScalar) and node.value is None):
-                    self.problem("ML002", f"services.{key.text} must be a mapping", node)
+        for key, written in services.items:
+            if not isinstance(written, YMap):
+                if not (isinstance(written, YScalar) and written.value is None):
+                    self.problem("ML002", f"services.{key.text} must be a mapping", written)
                 continue
+            node = self.container_environment(written)
             profiles = node.get("profiles")
             names = tuple(
                 t
@@ -513,6 +519,71 @@ class _ProjectLoader(_Loader):
             )
             out.append(Service(key.text, key, node, names))
         return tuple(out)
+
+    def container_environment(self, service: YMap) -> YMap:
+        """``environment`` as the container gets it: ``env_file`` entries first (pointing into
+        the env file), then ``environment`` over them, and a bare ``KEY`` taking its value
+        from the interpolation environment (process over ``.env``), as Compose does."""
+        env_files = _env_file_entries(service.get("env_file"))
+        environment = service.get("environment")
+        if not env_files and not isinstance(environment, YMap):
+            return service
+        from mllint.parsers.dotenv import load_dotenv
+
+        items: dict[str, tuple[YScalar, YNode]] = {}
+        for path, required, raw in env_files:
+            full = self.directory / path
+            entries, problems = load_dotenv(str(full), env=self.env, required=required)
+            name = str(full)
+            if entries and name not in self.sources:
+                with contextlib.suppress(OSError, UnicodeDecodeError):
+                    self.sources[name] = tuple(full.read_text(encoding="utf-8-sig").splitlines())
+            lines = self.sources.get(name, ())
+            for dp in problems:
+                self.problem(
+                    "ML001" if dp.fatal else "ML003", dp.message, name, Span(dp.line, 1, dp.line, 1)
+                )
+            for e in entries:
+                read = e.value
+                if raw and 0 < e.line <= len(lines):  # format: raw takes the text as written
+                    read = lines[e.line - 1].split("=", 1)[-1]
+                items[e.key] = (
+                    YScalar(e.key, e.key, "", None, e.key_span, name),
+                    YScalar(read, read, "=", None, e.value_span, name),
+                )
+        if isinstance(environment, YMap):
+            for key, value in environment.items:
+                passed = self.env.get(key.text)
+                bare = isinstance(value, YScalar) and value.value is None and value.tag is None
+                # A bare KEY takes its value from the environment Compose runs in.
+                items[key.text] = (
+                    key,
+                    value._replace(value=passed, text="") if bare and passed is not None else value,
+                )
+        merged = YMap(
+            tuple(items.values()),
+            None,
+            environment.span if isinstance(environment, YMap) else service.span,
+            service.path,
+        )
+        key_node = service.key_node("environment") or YScalar(
+            "environment", "environment", "", None, service.span, service.path
+        )
+        rest = tuple((k, v) for k, v in service.items if k.text != "environment")
+        return service._replace(items=(*rest, (key_node, merged)))
+
+
+def _env_file_entries(node: YNode | None) -> list[tuple[str, bool, bool]]:
+    """(path, required, raw format) for each ``env_file`` entry, short or long syntax."""
+    entries = node.items if isinstance(node, YSeq) else ((node,) if node is not None else ())
+    out = []
+    for entry in entries:
+        if isinstance(entry, YScalar) and (path := text(entry)):
+            out.append((path, True, False))
+        elif isinstance(entry, YMap) and (path := text(entry.get("path"))):
+            required = text(entry.get("required")) != "false"
+            out.append((path, required, text(entry.get("format")) == "raw"))
+    return out
 
 
 def _include_entry(entry: YNode, directory: Path) -> tuple[list[Path], Path | None, Path | None]:
