@@ -554,12 +554,16 @@ class _ProjectLoader(_Loader):
         if isinstance(environment, YMap):
             for key, value in environment.items:
                 passed = self.env.get(key.text)
-                bare = isinstance(value, YScalar) and value.value is None and value.tag is None
-                # A bare KEY takes its value from the environment Compose runs in.
-                items[key.text] = (
-                    key,
-                    value._replace(value=passed, text="") if bare and passed is not None else value,
-                )
+                if (
+                    isinstance(value, YScalar)
+                    and value.value is None
+                    and value.tag is None
+                    and passed is not None
+                ):
+                    # A bare KEY takes its value from the environment Compose runs in.
+                    items[key.text] = (key, value._replace(value=passed, text=""))
+                else:
+                    items[key.text] = (key, value)
         merged = YMap(
             tuple(items.values()),
             None,
