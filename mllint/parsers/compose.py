@@ -13,10 +13,14 @@ import contextlib
 import os
 from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mllint.model.compose import UNKNOWN_TAG, ComposeProblem, ComposeProject, Service, text
 from mllint.model.span import Span
 from mllint.model.yaml import YMap, YNode, YScalar, YSeq
+
+if TYPE_CHECKING:
+    from mllint.parsers.dotenv import DotenvEntry, DotenvProblem
 
 #: Default file names, in Compose's order of preference.
 DEFAULT_FILES = ("compose.yaml", "compose.yml", "docker-compose.yaml", "docker-compose.yml")
@@ -343,6 +347,7 @@ class _ProjectLoader(_Loader):
         super().__init__(environ, contents)
         self.directory = Path(".")
         self.env: Mapping[str, str] = environ
+        self.env_files: dict[str, tuple[list[DotenvEntry], list[DotenvProblem]]] = {}
         self.file_cache: dict[str, YMap | None] = {}
 
     def load_file(self, path: Path, env: Mapping[str, str]) -> YMap | None:
@@ -533,8 +538,13 @@ class _ProjectLoader(_Loader):
         items: dict[str, tuple[YScalar, YNode]] = {}
         for path, required, raw in env_files:
             full = self.directory / path
-            entries, problems = load_dotenv(str(full), env=self.env, required=required)
             name = str(full)
+            if name not in self.env_files:  # several services often share one env file
+                self.env_files[name] = load_dotenv(name, env=self.env, required=required)
+                problems = self.env_files[name][1]
+            else:
+                problems = []
+            entries = self.env_files[name][0]
             if entries and name not in self.sources:
                 with contextlib.suppress(OSError, UnicodeDecodeError):
                     self.sources[name] = tuple(full.read_text(encoding="utf-8-sig").splitlines())
