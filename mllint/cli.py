@@ -1,4 +1,4 @@
-"""Command line: ``mllint [PATHS]``, ``mllint rules``, ``mllint rule ID``.
+"""Command line: ``mllint [PATHS]``, ``mllint rules``, ``mllint rule ID``, ``mllint init``.
 
 Exit codes: 0 nothing at or above ``--fail-on``; 1 findings at or above it; 2 usage, config or
 internal error, always as one line on stderr (set MLLINT_DEBUG=1 for a traceback).
@@ -35,9 +35,9 @@ def _lint_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--format",
-        choices=("text", "concise", "json"),
-        default="text",
-        help="output format (default: text)",
+        choices=("text", "concise", "json", "sarif", "github", "gitlab", "junit"),
+        default=None,
+        help="output format (default: github when GITHUB_ACTIONS=true, else text)",
     )
     p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
     p.add_argument("--no-color", action="store_true", help="no colour (also: NO_COLOR=1)")
@@ -58,8 +58,9 @@ def _lint_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--fail-on",
         choices=("error", "warning", "info"),
-        default="warning",
-        help="lowest severity that makes the exit code 1 (default: warning)",
+        default=None,
+        help="lowest severity that makes the exit code 1 (default: the config's fail-on, "
+        "else warning)",
     )
     p.add_argument(
         "--stdin-filename",
@@ -87,6 +88,13 @@ def _lint_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="ignore '# mllint: ignore=' and '# hadolint ignore=' comments (for audits)",
     )
+    p.add_argument(
+        "--config",
+        metavar="FILE",
+        help=".mllint.yaml, pyproject.toml or another TOML file to read instead of the one "
+        "found above the first path",
+    )
+    p.add_argument("--isolated", action="store_true", help="read no config file")
     p.add_argument("--version", action="version", version=f"mllint {__version__}")
     return p
 
@@ -107,6 +115,9 @@ def _use_color(args: argparse.Namespace, out: IO[str]) -> bool:
 
 def run_lint(argv: Sequence[str]) -> int:
     args = _lint_parser().parse_args(argv)
+    if args.format is None:  # GitHub Actions shows workflow commands as annotations
+        args.format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
+    from mllint.config import ConfigError, apply_config, config_for
     from mllint.engine.finding import Severity
     from mllint.engine.selection import SelectionError
     from mllint.lint import Settings, lint
@@ -119,6 +130,11 @@ def run_lint(argv: Sequence[str]) -> int:
         inline_ignores=not args.no_inline_ignores,
     )
     paths = args.paths or ([] if args.compose else ["."])
+    try:
+        config = config_for([*paths, *args.compose], config=args.config, isolated=args.isolated)
+        settings = apply_config(config, settings)
+    except (ConfigError, SelectionError) as exc:
+        raise UsageError(str(exc)) from None
     try:
         report = lint(
             paths,
@@ -155,7 +171,8 @@ def run_lint(argv: Sequence[str]) -> int:
         )
     if report.errors or report.crashes:
         return EXIT_ERROR
-    threshold = Severity.parse(args.fail_on)
+    fail_on = args.fail_on or (config.fail_on if config and config.fail_on else "warning")
+    threshold = Severity.parse(str(fail_on))
     return EXIT_FINDINGS if any(f.severity >= threshold for f in report.findings) else EXIT_OK
 
 
@@ -193,6 +210,30 @@ def run_rule_command(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def run_init_command(argv: Sequence[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="mllint init", description="Write a starter config, every key commented out."
+    )
+    p.add_argument(
+        "--format",
+        choices=("yaml", "toml"),
+        default="yaml",
+        help="yaml: .mllint.yaml (default); toml: a [tool.mllint] table added to pyproject.toml",
+    )
+    p.add_argument("path", nargs="?", default=".", help="the project folder (default: .)")
+    args = p.parse_args(argv)
+    from pathlib import Path
+
+    from mllint.config import ConfigError, init_config
+
+    try:
+        written = init_config(Path(args.path), args.format)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    print(f"mllint: wrote {written}")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -200,6 +241,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_rules_command(argv[1:])
         if argv[:1] == ["rule"]:
             return run_rule_command(argv[1:])
+        if argv[:1] == ["init"]:
+            return run_init_command(argv[1:])
         return run_lint(argv)
     except UsageError as exc:
         print(f"mllint: error: {exc}", file=sys.stderr)

@@ -36,6 +36,10 @@ class Settings(NamedTuple):
     severities: Mapping[str, Severity] = {}
     options: Mapping[str, Any] = {}
     inline_ignores: bool = True  # honour '# mllint: ignore=' and '# hadolint ignore=' pragmas
+    # Globs relative to ``root`` (default: the working directory); see mllint.config.
+    per_file_ignores: Sequence[tuple[str, Sequence[str]]] = ()  # (glob, rules it drops)
+    exclude: Sequence[str] = ()  # paths skipped when walking folders (named files still run)
+    root: str | None = None  # the config file's folder
 
 
 class Report:
@@ -90,6 +94,8 @@ def lint(
     catalog = load_catalog()
     rules = load_rules(settings, catalog)
     files, errors = discover(list(paths))
+    excluded = _excluded(settings, paths)
+    files = [f for f in files if not excluded(f)]
     missing = [f for f in compose_files if not os.path.isfile(f)]
     errors += [f"{f}: no such file" for f in missing]
     report = Report([], [], [r.id for r in rules], errors=errors)
@@ -121,13 +127,32 @@ def lint(
     # args, its target stage as the final one), also when it was not named on the command line.
     listed = {os.path.normpath(name) for name, _ in dockerfiles}
     dockerfiles += [
-        (b[0].dockerfile, None) for key, b in sorted(builds.items()) if key not in listed
+        (b[0].dockerfile, None)
+        for key, b in sorted(builds.items())
+        if key not in listed and not excluded(key)
     ]
     for name, data in dockerfiles:
         variants = _distinct(builds.get(os.path.normpath(name), []))
         _lint_dockerfile(name, data, variants, rules, catalog, settings, report)
+    if settings.per_file_ignores:
+        from mllint.config import per_file_filter
+
+        keep = per_file_filter(settings.per_file_ignores, settings.root, catalog)
+        report.findings = [f for f in report.findings if keep(f)]
     report.findings = sorted(set(report.findings), key=lambda f: f.sort_key)
     return report
+
+
+def _excluded(settings: Settings, paths: Sequence[str]) -> Callable[[str], bool]:
+    """Whether a file found by walking a folder is excluded; files named in ``paths`` never
+    are (as in ruff without ``--force-exclude``)."""
+    if not settings.exclude:
+        return lambda _path: False
+    from mllint.config import PathMatcher
+
+    matches = PathMatcher(settings.exclude, settings.root)
+    named = {os.path.normpath(p) for p in paths}
+    return lambda path: os.path.normpath(path) not in named and matches(path)
 
 
 class Build(NamedTuple):
@@ -264,14 +289,20 @@ def _compose_projects(
                 os.path.dirname(name), os.path.basename(name).replace(".override.", ".", 1)
             )
             if base in by_base:
-                by_base[base].append(name)
+                if name not in by_base[base]:
+                    by_base[base].append(name)
                 continue
             if os.path.isfile(base):
                 project = [base, name]
                 by_base[base] = project
                 projects.append(project)
                 continue
-        project = [name]
+        if name in by_base:
+            continue  # a base already taken in by its override, listed before it
+        # A base file brings its override along, as ``docker compose`` does without -f.
+        stem, ext = os.path.splitext(name)
+        override = f"{stem}.override{ext}"
+        project = [name, override] if name not in stdin and os.path.isfile(override) else [name]
         by_base[name] = project
         projects.append(project)
     return projects

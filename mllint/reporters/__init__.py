@@ -7,7 +7,7 @@ from typing import IO, Protocol
 
 from mllint.lint import Report
 
-FORMATS = ("text", "concise", "json")
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit")
 
 
 class Renderer(Protocol):
