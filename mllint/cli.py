@@ -25,7 +25,8 @@ def _lint_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mllint",
         description="Lint the Dockerfiles of machine-learning projects. "
-        "Other commands: 'mllint rules' lists the rules, 'mllint rule ID' explains one.",
+        "Other commands: 'mllint rules' lists the rules, 'mllint rule ID' explains one, "
+        "'mllint init' writes a starter config.",
     )
     p.add_argument(
         "paths",
@@ -82,6 +83,16 @@ def _lint_parser() -> argparse.ArgumentParser:
         "--env-file",
         metavar="FILE",
         help="interpolation variables for compose files instead of the project's .env",
+    )
+    p.add_argument(
+        "--write-baseline",
+        metavar="FILE",
+        help="record the current findings in FILE and exit 0 (see --baseline)",
+    )
+    p.add_argument(
+        "--baseline",
+        metavar="FILE",
+        help="report only findings that FILE (written by --write-baseline) does not hold",
     )
     p.add_argument(
         "--no-inline-ignores",
@@ -145,6 +156,29 @@ def run_lint(argv: Sequence[str]) -> int:
         )
     except SelectionError as exc:
         raise UsageError(str(exc)) from None
+    if args.write_baseline:
+        from mllint.baseline import BaselineError, write_baseline
+
+        try:
+            count = write_baseline(report, args.write_baseline)
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+        print(
+            f"mllint: wrote {count} findings to the baseline {args.write_baseline}", file=sys.stderr
+        )
+        return EXIT_ERROR if report.errors or report.crashes else EXIT_OK
+    if args.baseline:
+        from mllint.baseline import BaselineError, apply_baseline, read_baseline
+
+        try:
+            outcome = apply_baseline(report, read_baseline(args.baseline))
+        except BaselineError as exc:
+            raise UsageError(str(exc)) from None
+        print(
+            f"mllint: baseline {args.baseline}: {outcome.hidden} known findings not shown, "
+            f"{outcome.fixed} fixed since it was written",
+            file=sys.stderr,
+        )
     for error in report.errors:
         print(f"mllint: error: {error}", file=sys.stderr)
     for note in report.notes:

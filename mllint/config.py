@@ -226,8 +226,12 @@ def _load_yaml(text: str, shown: str) -> tuple[dict[str, Any], Locate]:
 
     root, problems = load_yaml(text, shown)
     if problems:
+        # The loader speaks of Compose, which reads YAML the same way; here it is our file.
         first = problems[0]
-        raise ConfigError(f"{shown}:{first.span.line}: {first.message}")
+        message = first.message.split("; Compose")[0]
+        if first.kind == "multiple-documents":
+            message = "the config holds more than one YAML document ('---')"
+        raise ConfigError(f"{shown}:{first.span.line}: {message}")
     if root is None:
         return {}, lambda _path, _text: 1
     if not isinstance(root, YMap):
@@ -454,7 +458,8 @@ class _Validator:
         if value not in SEVERITIES:
             shown = f"'{value}'" if isinstance(value, str) else _kind(value, self.kind)
             hint = _hint(value, SEVERITIES) if isinstance(value, str) else ""
-            self.fail(at, f"'{at[-1]}' must be error, warning or info, not {shown}{hint}")
+            what = f"the severity of '{at[-1]}'" if len(at) > 1 else f"'{at[0]}'"
+            self.fail(at, f"{what} must be error, warning or info, not {shown}{hint}")
         return Severity.parse(str(value))
 
     def severity(self, value: object) -> dict[str, Severity]:
@@ -652,19 +657,34 @@ class PathMatcher:
         self.root = os.path.abspath(root or os.curdir)
         self.patterns = [compile_glob(g) for g in globs]
 
-    def __call__(self, path: str) -> bool:
+    def __call__(self, path: str, below: str | None = None) -> bool:
+        """Whether a glob matches ``path`` or a folder it is in; with ``below`` (a folder
+        named on the command line), only the folders below that one count."""
         if not self.patterns:
             return False
-        relative = os.path.relpath(os.path.abspath(path), self.root).replace(os.sep, "/")
-        parts = relative.split("/")
+        absolute = os.path.abspath(path)
+        parts = _parts(os.path.relpath(absolute, self.root))
         inside = parts[0] != ".."
-        prefixes = ["/".join(parts[: n + 1]) for n in range(len(parts))] if inside else []
+        skip = 0
+        names = [p for p in parts if p != ".."][-1:]
+        if below is not None:
+            start = _parts(os.path.relpath(os.path.abspath(below), self.root))
+            if start != ["."] and start[0] != "..":
+                skip = len(start)
+            names = _parts(os.path.relpath(absolute, os.path.abspath(below)))
+        elif inside:
+            names = parts
+        prefixes = ["/".join(parts[: n + 1]) for n in range(skip, len(parts))] if inside else []
         for pattern, by_name in self.patterns:
             if any(pattern.fullmatch(p) for p in prefixes):
                 return True
-            if by_name and any(pattern.fullmatch(p) for p in parts if p != ".."):
+            if by_name and any(pattern.fullmatch(n) for n in names):
                 return True
         return False
+
+
+def _parts(relative: str) -> list[str]:
+    return relative.replace(os.sep, "/").split("/")
 
 
 def per_file_filter(
@@ -733,11 +753,19 @@ def starter(fmt: str, catalog: Catalog | None = None) -> str:
 
     A line ``#key: value`` (no space after ``#``) is a setting to uncomment; ``# text`` explains.
     """
+    import textwrap
+
     catalog = catalog or load_catalog()
     entries = list(catalog.values())
-    first = entries[0] if entries else None
-    example = first.id if first else "ML101"
-    categories = ", ".join(f"{name} (ML{digit}xx)" for digit, name in CATEGORIES.items())
+    fallback = entries[0].id if entries else "ML101"
+    ignored = next((i for i in ("ML101", "ML102") if i in catalog), fallback)
+    raised = next((i for i in ("ML201", "ML203") if i in catalog), fallback)
+    categories = textwrap.wrap(
+        "Categories: "
+        + ", ".join(f"{name} (ML{digit}xx)" for digit, name in CATEGORIES.items())
+        + ".",
+        width=90,
+    )
     with_options = [e for e in entries if e.options]
     toml = fmt == "toml"
 
@@ -754,13 +782,13 @@ def starter(fmt: str, catalog: Catalog | None = None) -> str:
         out += [f"# yaml-language-server: $schema={SCHEMA_URL}"]
     out += [
         "# mllint configuration: https://github.com/mllint-docker/mllint#configuration",
-        "# Rules are named by id (ML101), id prefix (ML1), name (unpinned-base-image) or",
-        f"# category: {categories}.",
+        "# Rules are named by id (ML101), id prefix (ML1), name (unpinned-base-image) or category.",
+        *(f"# {line}" for line in categories),
         "# 'mllint rules' lists them; 'mllint rule ID' explains one. The command line's",
         "# --select, --extend-select, --ignore and --fail-on take precedence over this file.",
         "",
         "# Only these rules (default: every stable rule).",
-        setting("select", array("ALL")),
+        setting("select", array("ML1", "security")),
         "# Rules added to the selection (preview rules, for instance).",
         setting("extend-select", "[]"),
         "# Rules never run.",
@@ -773,8 +801,8 @@ def starter(fmt: str, catalog: Catalog | None = None) -> str:
         setting("exclude", array("third_party/**")),
         "",
     ]
-    pfi = f'#"tests/**" = {array(example)}' if toml else f'#  "tests/**": {array(example)}'
-    sev = f'#{example} = "error"' if toml else f"#  {example}: error"
+    pfi = f'#"tests/**" = {array(ignored)}' if toml else f'#  "tests/**": {array(ignored)}'
+    sev = f'#{raised} = "error"' if toml else f"#  {raised}: error"
     out += [
         "# Rules skipped in some files (globs as for exclude).",
         "#[tool.mllint.per-file-ignores]" if toml else "#per-file-ignores:",

@@ -144,15 +144,25 @@ def lint(
 
 
 def _excluded(settings: Settings, paths: Sequence[str]) -> Callable[[str], bool]:
-    """Whether a file found by walking a folder is excluded; files named in ``paths`` never
-    are (as in ruff without ``--force-exclude``)."""
+    """Whether a file found by walking a folder is excluded. Files named in ``paths`` never
+    are, nor are folders named there (as in ruff without ``--force-exclude``): only the
+    folders below the one walked count."""
     if not settings.exclude:
         return lambda _path: False
     from mllint.config import PathMatcher
 
     matches = PathMatcher(settings.exclude, settings.root)
     named = {os.path.normpath(p) for p in paths}
-    return lambda path: os.path.normpath(path) not in named and matches(path)
+    folders = [os.path.abspath(p) for p in paths if p != "-" and os.path.isdir(p)]
+
+    def excluded(path: str) -> bool:
+        if os.path.normpath(path) in named:
+            return False
+        absolute = os.path.abspath(path)
+        walked = [f for f in folders if absolute.startswith(f.rstrip(os.sep) + os.sep)]
+        return matches(path, max(walked, key=len) if walked else None)
+
+    return excluded
 
 
 class Build(NamedTuple):
