@@ -43,7 +43,8 @@ and ruff, unless it starts with ``/``. A glob ending in ``/`` is a folder and wh
 starts over (the file's ``select``, ``extend-select`` and ``ignore`` no longer apply);
 ``--extend-select`` and ``--ignore`` adjust the file's selection; ``--fail-on`` overrides
 ``fail-on``. ``exclude`` only applies while walking directories: a file named on the command
-line is linted even when a glob excludes it (ruff's behaviour without ``--force-exclude``).
+line is linted even when a glob excludes it, and of a folder named there only what is below it
+is judged (ruff's behaviour without ``--force-exclude``).
 """
 
 from __future__ import annotations
@@ -126,7 +127,8 @@ def find_config(start: Path) -> Path | None:
         folder = folder.parent
 
 
-_MENTIONS_TABLE = re.compile(r"""tool\s*\.\s*["']?mllint["']?\s*[\].=]""")
+#: A [tool.mllint] header or a tool.mllint dotted key (only searched in broken TOML).
+_MENTIONS_TABLE = r"""tool\s*\.\s*["']?mllint["']?\s*[\].=]"""
 
 
 def _has_mllint_table(path: Path) -> bool:
@@ -136,7 +138,7 @@ def _has_mllint_table(path: Path) -> bool:
     try:
         data = _parse_toml(text, path)
     except ConfigError:
-        if _MENTIONS_TABLE.search(text):
+        if re.search(_MENTIONS_TABLE, text):
             raise  # our table is in a file TOML cannot read: say so
         return False  # someone else's broken file: not ours to judge
     tool = data.get("tool")
@@ -255,7 +257,7 @@ def _load_yaml(text: str, shown: str) -> tuple[dict[str, Any], Locate]:
     return data, where
 
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$")
+_TOML_POSITION = r"\s*\(at line (\d+), column \d+\)$|\s*\(at end of document\)$"
 
 
 def _parse_toml(text: str, path: Path) -> dict[str, Any]:
@@ -265,7 +267,7 @@ def _parse_toml(text: str, path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         message = str(exc)
-        match = _TOML_POSITION.search(message)
+        match = re.search(_TOML_POSITION, message)
         line = text.count("\n") + 1
         if match:
             message = message[: match.start()]
@@ -278,16 +280,17 @@ _BASIC = r'"(?:[^"\\\n]|\\.)*"'
 _LITERAL = r"'[^'\n]*'"
 _KEY = f"(?:{_BARE}|{_BASIC}|{_LITERAL})"
 _DOTTED = rf"{_KEY}(?:\s*\.\s*{_KEY})*"
-_HEADER = re.compile(rf"\s*\[\[?\s*({_DOTTED})\s*\]\]?\s*(?:#.*)?$")
-_ASSIGN = re.compile(rf"\s*({_DOTTED})\s*=")
-_PART = re.compile(_KEY)
+_HEADER = rf"\s*\[\[?\s*({_DOTTED})\s*\]\]?\s*(?:#.*)?$"
+_ASSIGN = rf"\s*({_DOTTED})\s*="
+# Patterns stay strings, compiled (and cached by ``re``) when a TOML config is read: compiling
+# them all at import would cost a pre-commit run ~10 ms.
 
 
 def _key_parts(dotted: str) -> tuple[str, ...]:
     import json
 
     parts = []
-    for match in _PART.finditer(dotted):
+    for match in re.finditer(_KEY, dotted):
         token = match.group()
         if token.startswith('"'):
             try:
@@ -315,13 +318,13 @@ class _TomlLines:
                 if in_string in line:
                     in_string = None
                 continue
-            header = _HEADER.match(line)
+            header = re.match(_HEADER, line)
             if header:
                 current = _key_parts(header.group(1))
                 self.keys.setdefault(current, number)
                 self.headers.append(number)
             else:
-                assign = _ASSIGN.match(line)
+                assign = re.match(_ASSIGN, line)
                 if assign:
                     self.keys.setdefault(current + _key_parts(assign.group(1)), number)
             for quotes in ('"""', "'''"):
@@ -441,6 +444,14 @@ class _Validator:
     def rule(self, at: tuple[str, ...], ref: str) -> RuleEntry:
         entry = self.catalog.lookup(ref)
         if entry is None:
+            try:
+                select_rules(self.catalog, [ref])
+            except SelectionError:
+                pass
+            else:
+                self.fail(
+                    at, f"'{at[0]}' takes one rule id or name, not the prefix or category '{ref}'"
+                )
             names = [*self.catalog.keys(), *(e.name for e in self.catalog.values())]
             hint = _hint(ref, names) or " (see 'mllint rules')"
             self.fail(at, f"unknown rule '{ref}' in '{at[0]}': a rule id or name{hint}")
@@ -751,7 +762,9 @@ def apply_config(
 def starter(fmt: str, catalog: Catalog | None = None) -> str:
     """The text ``mllint init`` writes: every key, commented out, with what it does.
 
-    A line ``#key: value`` (no space after ``#``) is a setting to uncomment; ``# text`` explains.
+    A setting is ``#`` then the setting as it would be written (``#select: [...]``,
+    ``#  ML101: error`` under ``#severity:``): removing the ``#`` turns it on. An explanation is
+    ``# `` then text. A test uncomments every setting and loads the result.
     """
     import textwrap
 
@@ -822,7 +835,8 @@ def starter(fmt: str, catalog: Catalog | None = None) -> str:
     for entry in with_options:
         out += [f"#[tool.mllint.options.{entry.id}]"] if toml else [f"#  {entry.id}:"]
         for name, spec in entry.options.items():
-            out += [f"# {spec.get('description', '')}".rstrip()]
+            description = spec.get("description", "")
+            out += [f"# {description}" if toml else f"#    # {description}"]
             value = _literal(spec.get("default"), toml)
             out += [f"#{name} = {value}" if toml else f"#    {name}: {value}"]
     return "\n".join(out) + "\n"
