@@ -356,6 +356,7 @@ def _lint_compose(
             settings,
             report,
         )
+    findings = [_with_profile(f, project) for f in findings]
     for f in findings:
         if f.path in project.sources:
             report.sources[f.path] = project.sources[f.path]
@@ -363,6 +364,19 @@ def _lint_compose(
     report.crashes.extend(crashes)
     report.files.extend(f for f in files if f not in report.files)
     return _builds(project)
+
+
+def _with_profile(finding: Finding, project: ComposeProject) -> Finding:
+    """Every service is linted whatever its profile; a finding about a service that only runs
+    under some profiles says which, so nobody wonders why an inactive service is reported."""
+    if not finding.message.startswith("services."):
+        return finding
+    name = finding.message[len("services.") :].split(" ", 1)[0].split(".", 1)[0]
+    service = project.service(name)
+    if service is None or not service.profiles:
+        return finding
+    profiles = ", ".join(service.profiles)
+    return finding._replace(message=f"{finding.message} [profiles: {profiles}]")
 
 
 def _builds(project: ComposeProject) -> list[Build]:

@@ -126,3 +126,14 @@ def test_hostile_compose_input(
         if line.startswith(str(path))
     ), result.stdout
     assert f"{other}:3:17: ML202" in result.stdout  # the other project is still linted
+
+
+def test_findings_name_the_profiles_of_their_service(tmp_path: Path) -> None:
+    path = write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n  nb:\n    image: jupyter/base-notebook\n"
+        "    profiles: [dev, gpu]\n    mem_limit: 8g\n",
+    )
+    result = run_cli("--format", "concise", str(path))
+    assert result.stdout.rstrip().endswith("[profiles: dev, gpu]")
