@@ -31,9 +31,7 @@ def run_cli(
 ) -> subprocess.CompletedProcess[str]:
     """The real command in a subprocess (``python -m mllint``), as a user runs it."""
     # Variables that change mllint's defaults (colour, GitHub annotations) are not inherited.
-    full_env = {
-        k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "GITHUB_ACTIONS")
-    }
+    full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "GITHUB_ACTIONS")}
     full_env.update({"NO_COLOR": "1", **(env or {})})
     data = stdin.decode() if isinstance(stdin, bytes) else stdin
     return subprocess.run(

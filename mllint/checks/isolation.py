@@ -2,15 +2,29 @@
 
 from __future__ import annotations
 
+import posixpath
 import re
 from collections.abc import Iterator
 
 from mllint.checks.compose_walk import volumes
+from mllint.checks.dockerfile_walk import (
+    Interpreter,
+    base_image,
+    env_before,
+    last_before,
+    pipefail_option,
+    pipelines,
+    runs,
+    script_interpreters,
+)
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Related
 from mllint.engine.registry import rule
 from mllint.model.compose import ComposeProject, truthy
-from mllint.model.dockerfile import Dockerfile, ImageRef, Instruction
+from mllint.model.dockerfile import POSIX_SHELLS, Dockerfile, ImageRef, Instruction
+from mllint.model.shell import Command, ShellScript, Word
+from mllint.parsers.commands import piped_to_interpreter
+from mllint.parsers.shell import effective_argv
 
 #: Base images whose default user is not root: a final stage without USER is fine on them.
 _NON_ROOT_BASES = (
@@ -142,3 +156,255 @@ def engine_socket_mounted(project: ComposeProject, ctx: RuleContext[None]) -> It
                 "your registry credentials; remove it unless the service builds images",
                 path=api.path,
             )
+
+
+# --------------------------------------------------------------------------- RUN hygiene
+
+
+def _program_words(command: Command) -> list[Word]:
+    """The words of ``command`` in program position: its first word and the programs that the
+    wrappers before the real command run (``env X=1 sudo pip …`` -> env, sudo, pip)."""
+    argv = command.argv
+    if not argv:
+        return []
+    real = effective_argv(command)
+    if not real:
+        return [argv[0]]  # `command -v sudo` only looks a program up
+    start = len(argv) - len(real)
+    wrappers = [w for w in argv[1:start] if not w.value.startswith("-") and "=" not in w.value]
+    return [argv[0], *wrappers, real[0]]
+
+
+def _user_at(df: Dockerfile, instr: Instruction) -> str:
+    """The user a RUN runs as: a USER value, "root" by default, "" when unknown."""
+    last = last_before(df, instr, "USER")
+    if last is not None:
+        return last.value or ""
+    if instr.stage < 0:
+        return ""
+    root = df.stage_chain(df.stages[instr.stage])[-1].image
+    return "" if root.is_unresolved or _non_root_base(root) else "root"
+
+
+@rule("ML205")
+def sudo_in_run(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in runs(df):
+        user = None
+        for script in instr.scripts:
+            for command in script.commands:
+                word = next(
+                    (w for w in _program_words(command) if w.value.rsplit("/", 1)[-1] == "sudo"),
+                    None,
+                )
+                if word is None:
+                    continue
+                if user is None:
+                    user = _user_at(df, instr)
+                as_root = user != "" and _is_root(user)
+                advice = (
+                    "the build already runs as root here, so drop sudo"
+                    if as_root
+                    else "switch with USER root for the step and back to the unprivileged "
+                    "user after it"
+                )
+                yield ctx.finding(
+                    word.span,
+                    "sudo in RUN: it resets the environment (PATH to its secure_path even "
+                    "with -E), so the ENV PATH of a conda or venv interpreter, CUDA_HOME and "
+                    "pip settings do not apply ('sudo pip install' lands in the system "
+                    "Python), and an image whose user can sudo hands root to any code that "
+                    f"runs as that user; {advice}",
+                    fix="RUN <command>  (as root)"
+                    if as_root
+                    else "USER root\nRUN <command>\nUSER <unprivileged user>",
+                )
+
+
+#: Kernel filesystems a container runtime mounts over the image, and /boot (host kernels).
+_SYSTEM_DIRS = ("/proc", "/sys", "/dev", "/boot")
+#: Absolute on Linux (/app) or Windows (C:\app, c:/app, \app).
+_ABSOLUTE = re.compile(r"^([A-Za-z]:|[\\/])")
+
+
+@rule("ML206")
+def workdir_not_absolute(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for top in df.instructions:
+        instr = top.trigger if top.trigger is not None else top
+        if instr.keyword != "WORKDIR" or instr.value is None or not instr.value.strip():
+            continue  # unknown (a variable only the build knows) or missing
+        value = instr.value.strip()
+        span = instr.arguments.span
+        if not _ABSOLUTE.match(value):
+            if last_before(df, top, "WORKDIR") is not None:
+                continue  # relative to a WORKDIR this Dockerfile set: well defined
+            raw = instr.arguments.text
+            via = f" (from '{raw}')" if raw != value else ""
+            yield ctx.finding(
+                span,
+                f"WORKDIR '{value}'{via} is relative and nothing earlier sets a WORKDIR: it "
+                "lands under the base image's working directory, which differs between bases "
+                "(/ for most, /workspace for pytorch/pytorch and NGC images, /home/jovyan for "
+                "Jupyter images) and can change with a new base tag, so COPY and the training "
+                "command look in another folder; use an absolute path",
+                fix=f"WORKDIR /{value.lstrip('./')}",
+            )
+            continue
+        path = posixpath.normpath(value.replace("\\", "/")) if value.startswith("/") else value
+        system = next((d for d in _SYSTEM_DIRS if path == d or path.startswith(d + "/")), None)
+        if system is None:
+            continue
+        why = (
+            "holds the host's kernels and boot loader, not a place for an application"
+            if system == "/boot"
+            else "is a kernel filesystem that the container runtime mounts over the image: "
+            "what the build puts there is hidden at run time and the process works among "
+            "kernel interfaces"
+        )
+        yield ctx.finding(
+            span,
+            f"WORKDIR '{value}' is inside {system}, which {why}; use an application "
+            "directory such as /app or /workspace",
+            fix="WORKDIR /app",
+        )
+
+
+def _shell_scripts(instr: Instruction) -> tuple[ShellScript, ...]:
+    """The scripts of a RUN that a shell runs (not the single command of an exec-form RUN)."""
+    form = instr.exec_form
+    if form is not None and (not form or form[0].text.rsplit("/", 1)[-1] not in POSIX_SHELLS):
+        return ()
+    return instr.scripts
+
+
+@rule("ML207")
+def cd_in_run(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in runs(df):
+        scripts = _shell_scripts(instr)
+        commands = [c for s in scripts for c in s.commands]
+        if not commands or not all(s.complete for s in scripts):
+            continue
+        if not all(c.name == "cd" and c.depth == 0 for c in commands):
+            continue
+        first = commands[0]
+        target = first.argv[1].value if len(first.argv) > 1 else "$HOME"
+        yield ctx.finding(
+            first.argv[0].span,
+            f"this RUN only runs 'cd {target}': a directory change ends with its RUN, so the "
+            "next instruction starts in the WORKDIR again and installs or copies land "
+            f"elsewhere; use WORKDIR {target} (or RUN test -d {target} to check it exists)",
+            fix=f"WORKDIR {target}",
+        )
+
+
+#: Commands whose failure on the left of a pipe does not matter (they cannot fail in practice,
+#: or only on a file the next command would miss anyway).
+_HARMLESS_LEFT = frozenset({"echo", "printf", "cat", "yes", "true", ":"})
+_BUSYBOX_BASES = re.compile(r"alpine|busybox", re.IGNORECASE)
+
+
+def _left_name(command: Command) -> str:
+    argv = effective_argv(command)
+    return argv[0].value.rsplit("/", 1)[-1] if argv else ""
+
+
+#: Shells that have ``set -o pipefail`` whatever the image (dash gained it only after 0.5.12).
+_PIPEFAIL_SHELLS = frozenset({"bash", "zsh", "ksh", "mksh", "ash", "busybox"})
+_BASH_SHELL = 'SHELL ["/bin/bash", "-o", "pipefail", "-c"]'
+
+
+def _pipefail_fix(interp: Interpreter, df: Dockerfile, instr: Instruction) -> tuple[str, str]:
+    """(advice, fix) for turning pipefail on with the shell that really runs the script.
+
+    ``sh`` is BusyBox ash on Alpine (pipefail works) but dash on Debian and Ubuntu, where
+    ``set -o pipefail`` is an error up to dash 0.5.12 (Debian 12, Ubuntu 24.04): there the fix is
+    to run the script with bash."""
+    program = interp.program
+    busybox = program == "sh" and bool(_BUSYBOX_BASES.search(base_image(df, instr) or ""))
+    capable = program in _PIPEFAIL_SHELLS or busybox
+    shell_path = interp.argv[0] if interp.argv else "/bin/sh"
+    no_pipefail = (
+        "dash has no pipefail up to 0.5.12 ('set -o pipefail' fails the build)"
+        if program == "dash"
+        else f"{shell_path} is dash on Debian and Ubuntu bases, which has no pipefail up to "
+        "dash 0.5.12 ('set -o pipefail' fails the build there)"
+    )
+    if interp.origin == "shebang":
+        if capable:
+            return "add 'set -o pipefail' at the top of the heredoc script", "set -o pipefail"
+        return (
+            f"{no_pipefail}: start the script with #!/bin/bash and 'set -o pipefail'",
+            "#!/bin/bash\nset -o pipefail",
+        )
+    if interp.origin == "command line":
+        shell = program if capable else "bash"
+        return (
+            f"run the heredoc with '{shell} -o pipefail' or start it with 'set -o pipefail'",
+            f"{shell} -o pipefail <<EOF",
+        )
+    if interp.origin == "exec form":
+        path = interp.argv[0] if capable else "/bin/bash"
+        fix = f'["{path}", "-o", "pipefail", "-c", "…"]'
+        return f"run it as {fix}", fix
+    if busybox:
+        fix = 'SHELL ["/bin/ash", "-o", "pipefail", "-c"]'
+        return (
+            f"/bin/sh is BusyBox ash here, which has pipefail: add {fix} before this RUN "
+            "(or start the RUN with 'set -o pipefail')",
+            fix,
+        )
+    if not capable:
+        return f"{no_pipefail}: add {_BASH_SHELL} before this RUN", _BASH_SHELL
+    fix = f'SHELL ["{interp.argv[0]}", "-o", "pipefail", "-c"]'
+    return f"add {fix} before this RUN, or start the RUN with 'set -o pipefail'", fix
+
+
+@rule("ML208")
+def pipe_without_pipefail(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in runs(df):
+        found: list[tuple[Command, Command, Interpreter]] = []
+        for script, interp in script_interpreters(df, instr):
+            if not script.has_pipe or not script.complete or interp.program not in POSIX_SHELLS:
+                continue
+            on = interp.pipefail
+            if not on and interp.origin == "SHELL" and interp.program == "bash":
+                shellopts = env_before(df, instr).get("SHELLOPTS") or ""
+                on = "pipefail" in shellopts.split(":")
+            run_to_shell = {id(d.command) for d, _ in piped_to_interpreter(script)}
+            sets = [
+                (i, flag)
+                for i, c in enumerate(script.commands)
+                if c.depth == 0
+                and c.name == "set"
+                and (flag := pipefail_option([w.value for w in c.argv[1:]])) is not None
+            ]
+            for start, pipeline in pipelines(script):
+                state = on
+                for i, value in sets:
+                    if i < start:
+                        state = value
+                if state:
+                    continue
+                culprit = next(
+                    (
+                        c
+                        for c in pipeline[:-1]
+                        if _left_name(c)
+                        and _left_name(c) not in _HARMLESS_LEFT
+                        and id(c) not in run_to_shell
+                    ),
+                    None,
+                )
+                if culprit is not None:
+                    found.append((pipeline[0], culprit, interp))
+        if not found:
+            continue
+        first, culprit, interp = found[0]
+        advice, fix = _pipefail_fix(interp, df, instr)
+        more = f" ({len(found) - 1} more pipe(s) in this RUN)" if len(found) > 1 else ""
+        yield ctx.finding(
+            first.span,
+            f"a failure of '{_left_name(culprit)}' before this pipe is hidden: a pipe's exit "
+            "status is its last command's, so the build goes on with a truncated download, a "
+            f"missing model file or an empty index{more}; {advice}",
+            fix=fix,
+        )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mllint.checks.dockerfile_walk import runs, scope_before
+from mllint.checks.dockerfile_walk import manager_calls, runs, scope_before
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.registry import rule
 from mllint.model.compose import ComposeProject, is_unknown, text
@@ -165,3 +165,109 @@ def compose_image_unpinned(project: ComposeProject, ctx: RuleContext[None]) -> I
             fix=f"image: {ref.name}:<version>",
             path=node.path,
         )
+
+
+#: Subcommands that upgrade every installed package when given no package names.
+_UPGRADE_VERBS = {
+    "apt-get": frozenset({"upgrade", "dist-upgrade", "full-upgrade"}),
+    "apt": frozenset({"upgrade", "dist-upgrade", "full-upgrade"}),
+    "apk": frozenset({"upgrade"}),
+    "yum": frozenset({"update", "upgrade", "update-minimal", "upgrade-minimal", "distro-sync"}),
+    "dnf": frozenset(
+        {
+            "update",
+            "upgrade",
+            "up",
+            "update-minimal",
+            "upgrade-minimal",
+            "up-min",
+            "distro-sync",
+            "dsync",
+            "dist-upgrade",
+        }
+    ),
+    "microdnf": frozenset({"update", "upgrade"}),
+    "zypper": frozenset({"update", "up", "dist-upgrade", "dup"}),
+}
+_UPGRADE_VERBS["dnf5"] = _UPGRADE_VERBS["tdnf"] = _UPGRADE_VERBS["dnf"]
+#: Options that make the command a rehearsal: nothing is installed.
+_DRY_RUN = frozenset(
+    {"--simulate", "--dry-run", "--just-print", "--no-act", "--recon", "--assumeno"}
+)
+_TARGETED = {
+    "apt-get": "apt-get install -y --only-upgrade <package>",
+    "apt": "apt-get install -y --only-upgrade <package>",
+    "apk": "apk add --no-cache --upgrade <package>",
+    "zypper": "zypper --non-interactive update <package>",
+}
+
+
+@rule("ML105")
+def package_upgrade_in_build(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in runs(df):
+        for script in instr.scripts:
+            for call in manager_calls(script):
+                verbs = _UPGRADE_VERBS.get(call.manager, frozenset())
+                if call.verb.value not in verbs or call.operands:
+                    continue  # another subcommand, or a targeted update of named packages
+                if any(o in call.options for o in _DRY_RUN):
+                    continue
+                what = f"{call.manager} {call.verb.value}"
+                targeted = _TARGETED.get(call.manager, f"{call.manager} upgrade -y <package>")
+                yield ctx.finding(
+                    call.verb.span,
+                    f"'{what}' moves every package of the base image to whatever the mirror "
+                    "serves on the day of the build: two builds of the same commit get "
+                    "different system libraries (glibc, OpenSSL, the CUDA and NCCL packages of "
+                    "a GPU base) and the replaced files stay in the base layer as well; pull a "
+                    f"newer base image tag instead, or upgrade only what you need ({targeted})",
+                    fix=f"FROM <image>:<newer patch tag>  # or: {targeted}",
+                )
+
+
+_REMOTE = re.compile(r"https?://", re.IGNORECASE)
+
+
+def _remote_source(raw: str, value: str | None) -> bool:
+    """Whether an ADD source is an http(s) download that is not a git repository.
+
+    An unknown value counts only when its scheme is written literally (``https://host/${V}``);
+    BuildKit treats an http(s) URL whose path ends in ``.git`` as a git repository."""
+    text = value if value is not None else raw.split("$", 1)[0]
+    if not _REMOTE.match(text):
+        return False
+    path = (value if value is not None else raw).split("#", 1)[0].split("?", 1)[0]
+    return not path.rstrip("/").endswith(".git")
+
+
+@rule("ML106")
+def remote_add_without_checksum(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for top in df.instructions:
+        instr = top.trigger if top.trigger is not None else top
+        if instr.keyword != "ADD" or instr.flag("checksum") is not None:
+            continue
+        if instr.flag("keep-git-dir") is not None:
+            continue  # a git source
+        words = instr.exec_form if instr.exec_form is not None else instr.words
+        scope = None
+        for src in words[:-1]:
+            raw = src.text if instr.exec_form is not None else src.text.strip("'\"")
+            if raw.startswith("<<"):
+                continue  # a heredoc source: the file is in the Dockerfile
+            value: str | None = raw
+            if "$" in raw:
+                scope = scope if scope is not None else scope_before(df, top)
+                value = substitute(raw, scope)
+            if not _remote_source(raw, value):
+                continue
+            url = value or raw
+            dest = words[-1].text if words else "<dest>"
+            yield ctx.finding(
+                src.span,
+                f"ADD downloads {url} without --checksum: whatever the server returns on the "
+                "day of the build goes into the image unverified, so a re-uploaded checkpoint, "
+                "dataset or release file changes the image (and the model's results) without "
+                "any change to the Dockerfile; pin its digest with "
+                "ADD --checksum=sha256:<hex> (Dockerfile syntax 1.6 or later)",
+                fix=f"ADD --checksum=sha256:<sha256 of the file> {url} {dest}",
+            )

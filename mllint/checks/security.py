@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 from mllint.checks.compose_walk import environment, ports
 from mllint.checks.dockerfile_walk import runs
+from mllint.checks.resources import (
+    APT_CONF,
+    FAMILIES,
+    RPM_CONF,
+    scan,
+    shell_commands,
+    written,
+)
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Severity
 from mllint.engine.registry import rule
 from mllint.model.compose import ComposeProject
 from mllint.model.dockerfile import Dockerfile, KeyValue
+from mllint.model.shell import Command, Word
+from mllint.model.span import Span
 from mllint.model.yaml import YScalar
 from mllint.parsers.commands import piped_to_interpreter
 from mllint.parsers.shell import effective_argv
@@ -222,3 +232,393 @@ def secret_in_compose(project: ComposeProject, ctx: RuleContext[None]) -> Iterat
                     "an untracked .env), or use secrets:",
                     path=key.path,
                 )
+
+
+# --------------------------------------------------------------------------- ML404 / ML405
+
+_FALSE = frozenset({"false", "0", "no", "off"})
+_PIP = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
+_PYTHON = re.compile(r"python(?:\d+(?:\.\d+)*)?")
+_APT_SOURCES = re.compile(r"^/etc/apt/sources\.list(?:\.d(?:/|$)|$)")
+_SSLVERIFY_OFF = re.compile(r"(?<![\w-])sslverify\s*=\s*[\"']?(?:0|false|no|off)\b", re.I)
+_GPGCHECK_OFF = re.compile(r"(?<![\w-])gpgcheck\s*=\s*[\"']?(?:0|false|no|off)\b", re.I)
+_GIT_SSL_KEY = re.compile(r"^http\.(?:.+\.)?sslverify$", re.I)
+_APT_TLS_OFF = re.compile(
+    r"Acquire::https::(?:[^:\s\"]+::)?Verify-(?:Peer|Host)\s*(?:=|\s)\s*\"?(?:false|0|no|off)\b",
+    re.I,
+)
+_APT_UNSIGNED = re.compile(
+    r"(?:APT::Get::AllowUnauthenticated|APT::Get::Force-Yes|Acquire::AllowInsecureRepositories"
+    r"|Acquire::AllowDowngradeToInsecureRepositories)\s*(?:=|\s)\s*\"?(?:true|1|yes|on)\b",
+    re.I,
+)
+_TRUSTED = (
+    re.compile(r"\[[^\]\n]*?(?<![\w-])(trusted=(?:yes|true|1))\b", re.I),
+    re.compile(r"^\s*(Trusted:\s*(?:yes|true))\b", re.I | re.M),
+)
+
+#: (what the text turns off, pattern, file it must be written to) for configuration files.
+_TLS_FILES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("Acquire::https::Verify-Peer/Verify-Host false for apt", _APT_TLS_OFF, APT_CONF),
+    ("sslverify=0 for yum/dnf repositories", _SSLVERIFY_OFF, RPM_CONF),
+    (
+        "trusted-host in pip.conf",
+        re.compile(r"(?<![\w-])trusted-host\s*[=:]", re.I),
+        re.compile(r"pip\.(?:conf|ini)$"),
+    ),
+    (
+        "ssl_verify: false in .condarc",
+        re.compile(r"(?<![\w-])ssl_verify\s*:\s*[\"']?(?:false|no|0)\b", re.I),
+        re.compile(r"condarc$"),
+    ),
+    (
+        "strict-ssl=false in .npmrc",
+        re.compile(r"(?<![\w-])strict-ssl\s*=\s*false\b", re.I),
+        re.compile(r"npmrc$"),
+    ),
+    (
+        "strict-ssl false in .yarnrc",
+        re.compile(r"(?<![\w-])(?:strict-ssl\s+[\"']?false|enableStrictSsl:\s*false)\b", re.I),
+        re.compile(r"\.yarnrc(?:\.yml)?$"),
+    ),
+    (
+        "insecure in .curlrc",
+        re.compile(r"^[ \t]*(?:-k|--insecure|insecure)[ \t]*$", re.M),
+        re.compile(r"curlrc$"),
+    ),
+    (
+        "check_certificate = off in .wgetrc",
+        re.compile(r"(?<![\w-])check_certificate\s*=\s*off\b", re.I),
+        re.compile(r"wgetrc$"),
+    ),
+    (
+        "http.sslVerify = false in .gitconfig",
+        re.compile(r"(?<![\w-])sslverify\s*=\s*false\b", re.I),
+        re.compile(r"gitconfig$"),
+    ),
+)
+_SIGNATURE_FILES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
+    ("[trusted=yes] in an apt source", _TRUSTED[0], _APT_SOURCES),
+    ("Trusted: yes in an apt source", _TRUSTED[1], _APT_SOURCES),
+    (
+        "AllowUnauthenticated, Force-Yes or AllowInsecureRepositories for apt",
+        _APT_UNSIGNED,
+        APT_CONF,
+    ),
+    ("gpgcheck=0 for yum/dnf/zypper repositories", _GPGCHECK_OFF, RPM_CONF),
+)
+
+_TLS_WHY = (
+    "anyone on the network path (a proxy, a compromised mirror) can swap what is downloaded, "
+    "and the swapped wheels, weights or scripts run in every job built from this image"
+)
+_TLS_FIX = (
+    "keep verification on; for a private mirror or proxy with its own CA, add the CA "
+    "(COPY ca.crt /usr/local/share/ca-certificates/ && update-ca-certificates, or "
+    "PIP_CERT / REQUESTS_CA_BUNDLE / NODE_EXTRA_CA_CERTS / git http.sslCAInfo)"
+)
+_SIG_WHY = (
+    "a mirror or anyone on the network path can serve tampered packages, which then run as "
+    "root in the build and ship in the image that trains and serves your models"
+)
+_SIG_FIX = (
+    "import the repository's signing key (signed-by=/usr/share/keyrings/…gpg, rpm --import) "
+    "and keep signature checks on"
+)
+
+
+def _loopback(hosts: str) -> bool:
+    """Whether every host named (``localhost:3141 127.0.0.1``) is this machine: a local
+    wheel server in the build crosses no network."""
+    names = [h.rsplit(":", 1)[0] if h.count(":") == 1 else h for h in hosts.split()]
+    return bool(names) and all(n.strip("[]") in ("localhost", "127.0.0.1", "::1") for n in names)
+
+
+def _tls_env(name: str, value: str | None) -> tuple[str, Severity | None] | None:
+    """Why setting ``name`` (to ``value``, None when unknown) turns TLS verification off."""
+    if name == "GIT_SSL_NO_VERIFY":
+        return "git skips certificate checks whenever GIT_SSL_NO_VERIFY is set, to any value", None
+    if value is None:
+        return None
+    v = value.strip().lower()
+    if name == "PYTHONHTTPSVERIFY" and v == "0":
+        return "PYTHONHTTPSVERIFY=0 turns off certificate checks in Python's HTTPS clients", None
+    if name == "NODE_TLS_REJECT_UNAUTHORIZED" and v == "0":
+        return "NODE_TLS_REJECT_UNAUTHORIZED=0 makes Node.js accept any certificate", None
+    if name.upper() == "NPM_CONFIG_STRICT_SSL" and v in ("false", "0"):
+        return f"{name}={value} turns off npm's certificate checks", None
+    if name == "YARN_ENABLE_STRICT_SSL" and v in _FALSE:
+        return f"{name}={value} turns off yarn's certificate checks", None
+    if name == "CONDA_SSL_VERIFY" and v in _FALSE:
+        return f"{name}={value} turns off conda's certificate checks", None
+    if name in ("PIP_TRUSTED_HOST", "UV_INSECURE_HOST") and v and not _loopback(v):
+        return f"{name} makes pip/uv accept any certificate (or plain HTTP) from {value}", None
+    if name == "GOINSECURE" and v:
+        return f"GOINSECURE lets go fetch {value} without certificate checks", None
+    if name == "CURL_CA_BUNDLE" and v == "":
+        return (
+            'CURL_CA_BUNDLE="" turns off certificate checks in requests before 2.28 (and in '
+            "libraries that pin it, such as older huggingface_hub setups)",
+            Severity.WARNING,
+        )
+    return None
+
+
+def _assignments(command: Command) -> list[Word]:
+    """``NAME=value`` words that set a variable for ``command`` or the rest of the script:
+    leading assignments, ``env NAME=value cmd``, ``export NAME=value``."""
+    words = list(command.assignments)
+    argv = command.argv
+    start = len(argv) - len(effective_argv(command))
+    words += [w for w in argv[:start] if "=" in w.value and not w.value.startswith("-")]
+    if command.name in ("export", "declare", "typeset", "readonly", "local"):
+        words += [w for w in argv[1:] if "=" in w.value and not w.value.startswith("-")]
+    return words
+
+
+def _pip_argv(argv: tuple[Word, ...]) -> tuple[Word, ...] | None:
+    """The argv of pip (``pip3 …``, ``python -m pip …``, ``uv pip …``), from the pip word."""
+    name = argv[0].value.rpartition("/")[2]
+    if _PIP.fullmatch(name) or name == "uv":
+        return argv
+    if _PYTHON.fullmatch(name):
+        for k in range(1, len(argv) - 1):
+            if argv[k].value == "-m" and argv[k + 1].value == "pip":
+                return argv[k + 1 :]
+            if argv[k].value == "-mpip":
+                return argv[k:]
+            if not argv[k].value.startswith("-"):
+                return None
+    return None
+
+
+def _setting(words: Sequence[Word], key: re.Pattern[str]) -> tuple[Word, str] | None:
+    """For ``tool config [set] KEY VALUE`` (or ``KEY=VALUE``): the key word and the value."""
+    for k, w in enumerate(words):
+        name, eq, value = w.value.partition("=")
+        if not key.search(name):
+            continue
+        if eq:
+            return w, value
+        if k + 1 < len(words):
+            return w, words[k + 1].value
+    return None
+
+
+def _tls_commands(command: Command) -> Iterator[tuple[Span, str]]:
+    """(where, what) for each way ``command`` turns TLS verification off."""
+    argv = effective_argv(command)
+    if not argv:
+        return
+    tool = argv[0].value.rpartition("/")[2]
+    if tool == "curl":
+        inv = scan(command, "curl", argv=argv)
+        for o in inv.options:
+            if o.name in ("-k", "--insecure", "--proxy-insecure", "--doh-insecure"):
+                yield o.word.span, f"curl {o.name}"
+    elif tool == "wget":
+        inv = scan(command, "wget", argv=argv)
+        for o in inv.options:
+            if (
+                len(o.name) >= len("--no-check-c") and "--no-check-certificate".startswith(o.name)
+            ) or (
+                o.name == "--check-certificate" and (o.value or "").lower() in (*_FALSE, "quiet")
+            ):
+                yield o.word.span, f"wget {o.word.value}"
+    elif tool == "aria2c":
+        inv = scan(command, "aria2c", argv=argv)
+        for o in inv.options:
+            if o.name == "--check-certificate" and (o.value or "").lower() in _FALSE:
+                yield o.word.span, f"aria2c {o.word.value}"
+    elif tool == "git":
+        inv = scan(command, "git", argv=argv)
+        for o in inv.options:
+            if o.name in ("-c", "--config") and o.value is not None:
+                key, _, value = o.value.partition("=")
+                if _GIT_SSL_KEY.match(key) and value.strip().lower() in _FALSE:
+                    yield o.word.span, f"git {o.name} {o.value}"
+        if inv.verb() == "config":
+            found = _setting(inv.positionals[1:], _GIT_SSL_KEY)
+            if found is not None and found[1].strip().lower() in _FALSE:
+                yield found[0].span, f"git config {found[0].value} {found[1]}"
+    elif tool in ("npm", "yarn", "pnpm"):
+        inv = scan(command, "npm", argv=argv)
+        for o in inv.options:
+            if o.name == "--no-strict-ssl" or (
+                o.name == "--strict-ssl" and (o.value or "").lower() == "false"
+            ):
+                yield o.word.span, f"{tool} {o.word.value}"
+        if inv.verb() in ("config", "c", "set"):
+            found = _setting(
+                inv.positionals[1:], re.compile(r"^(?:strict-ssl|enableStrictSsl)$", re.I)
+            )
+            if found is not None and found[1].strip("'\"").lower() in ("false", "0"):
+                yield found[0].span, f"{tool} config set {found[0].value.split('=')[0]} false"
+    elif FAMILIES.get(tool) == "conda":
+        inv = scan(command, "conda", argv=argv)
+        for o in inv.options:
+            if o.name in ("-k", "--insecure") or (
+                o.name == "--ssl-verify" and (o.value or "").lower() in _FALSE
+            ):
+                yield o.word.span, f"{tool} {o.word.value}"
+        if inv.verb() == "config":
+            found = _setting(argv[2:], re.compile(r"^ssl_verify$"))
+            if found is not None and found[1].strip("'\"").lower() in _FALSE:
+                yield found[0].span, f"{tool} config ssl_verify {found[1]}"
+    elif FAMILIES.get(tool) == "rpm":
+        inv = scan(command, "rpm", argv=argv)
+        for o in inv.options:
+            if o.name == "--setopt" and o.value and _SSLVERIFY_OFF.search(o.value):
+                yield o.word.span, f"{tool} --setopt={o.value}"
+    elif tool == "zypper":
+        inv = scan(command, "zypper", argv=argv)
+        if inv.verb() in ("ar", "addrepo"):
+            for w in inv.positionals[1:]:
+                if re.search(r"[?&]ssl_verify=no\b", w.value, re.I):
+                    yield w.span, "a zypper repository URL with ssl_verify=no"
+    elif FAMILIES.get(tool) == "apt":
+        inv = scan(command, "apt", argv=argv)
+        for o in inv.options:
+            if o.name in ("-o", "--option") and o.value and _APT_TLS_OFF.search(o.value):
+                yield o.word.span, f"{tool} -o {o.value}"
+    pip = _pip_argv(argv)
+    if pip is not None:
+        inv = scan(command, "pip", argv=pip)
+        for o in inv.options:
+            if (
+                (len(o.name) >= len("--trus") and "--trusted-host".startswith(o.name))
+                or o.name == "--allow-insecure-host"
+            ) and not _loopback(o.value or ""):
+                yield o.word.span, f"{inv.tool} {o.name}"
+        if inv.verb() == "config":
+            found = _setting(inv.positionals[1:], re.compile(r"^[\w-]+\.trusted-host$"))
+            if found is not None:
+                yield found[0].span, f"pip config set {found[0].value.split('=')[0]}"
+
+
+def _signature_commands(command: Command) -> Iterator[tuple[Span, str]]:
+    """(where, what) for each way ``command`` skips package signature checks."""
+    argv = effective_argv(command)
+    if not argv:
+        return
+    tool = argv[0].value.rpartition("/")[2]
+    family = FAMILIES.get(tool)
+    if family == "apt":
+        inv = scan(command, "apt", argv=argv)
+        for o in inv.options:
+            if o.name in (
+                "--allow-unauthenticated",
+                "--allow-insecure-repositories",
+                "--allow-downgrade-to-insecure-repositories",
+                "--force-yes",
+            ) or (o.name in ("-o", "--option") and o.value and _APT_UNSIGNED.search(o.value)):
+                yield o.word.span, f"{tool} {o.word.value}"
+    elif family == "apk":
+        inv = scan(command, "apk", argv=argv)
+        for o in inv.options:
+            if o.name == "--allow-untrusted":
+                yield o.word.span, "apk --allow-untrusted"
+    elif family == "rpm":
+        inv = scan(command, "rpm", argv=argv)
+        for o in inv.options:
+            if o.name in ("--nogpgcheck", "--no-gpgchecks") or (
+                o.name == "--setopt" and o.value and _GPGCHECK_OFF.search(o.value)
+            ):
+                yield o.word.span, f"{tool} {o.word.value}"
+    elif family == "zypper":
+        inv = scan(command, "zypper", argv=argv)
+        repo = inv.verb() in ("ar", "addrepo", "mr", "modifyrepo")
+        for o in inv.options:
+            if o.name in ("--no-gpg-checks", "--allow-unsigned-rpm") or (
+                repo
+                and not o.before_verb
+                and (o.name in ("-G", "--no-gpgcheck") or o.name.startswith("--gpgcheck-allow"))
+            ):
+                yield o.word.span, f"zypper {o.word.value}"
+    elif tool == "rpm":
+        inv = scan(command, "rpm-tool", argv=argv)
+        if inv.has("-i", "-U", "-F", "--install", "--upgrade", "--freshen", "--reinstall"):
+            for o in inv.options:
+                if o.name in ("--nosignature", "--nodigest", "--noverify", "--nofiledigest"):
+                    yield o.word.span, f"rpm {o.name}"
+
+
+def _file_hits(
+    df: Dockerfile, table: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...]
+) -> Iterator[tuple[Span, str, str]]:
+    """(where, what, file) for configuration text written into a file of the kind that reads
+    it. A file only known at build time is not judged."""
+    for instr in df.instructions:
+        target = instr.trigger if instr.trigger is not None else instr
+        if target.keyword not in ("RUN", "COPY", "ADD"):
+            continue
+        for w in written(df, target):
+            if "$" in w.target:
+                continue
+            for what, pattern, files in table:
+                if not files.search(w.target):
+                    continue
+                for m in pattern.finditer(w.text):
+                    start, end = m.span(m.lastindex or 0)
+                    yield w.span(start, end), what, w.target
+
+
+@rule("ML404")
+def tls_verification_disabled(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in df.instructions:
+        target = instr.trigger if instr.trigger is not None else instr
+        if target.keyword not in ("ENV", "ARG"):
+            continue
+        for kv in target.pairs:
+            if kv.value is None:
+                continue  # ARG without a default: unset unless passed
+            why = _tls_env(kv.key.text, kv.resolved)
+            if why is not None:
+                yield ctx.finding(
+                    kv.key.span,
+                    f"{why[0]} ({target.keyword}: for every later RUN"
+                    f"{' and in the running container' if target.keyword == 'ENV' else ''}): "
+                    f"{_TLS_WHY}",
+                    fix=_TLS_FIX,
+                    severity=why[1],
+                )
+    for instr in runs(df):
+        commands = shell_commands(instr)
+        for command in commands or ():
+            for word in _assignments(command):
+                name, _, value = word.value.partition("=")
+                why = _tls_env(name, None if word.dynamic else value)
+                if why is not None:
+                    yield ctx.finding(
+                        word.span, f"{why[0]}: {_TLS_WHY}", fix=_TLS_FIX, severity=why[1]
+                    )
+            for span, what in _tls_commands(command):
+                yield ctx.finding(
+                    span,
+                    f"{what} turns off TLS certificate verification: {_TLS_WHY}",
+                    fix=_TLS_FIX,
+                )
+    for span, what, path in _file_hits(df, _TLS_FILES):
+        yield ctx.finding(
+            span,
+            f"{what} (written to {path}) turns off TLS certificate verification: {_TLS_WHY}",
+            fix=_TLS_FIX,
+        )
+
+
+@rule("ML405")
+def package_signature_disabled(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in runs(df):
+        for command in shell_commands(instr) or ():
+            for span, what in _signature_commands(command):
+                yield ctx.finding(
+                    span,
+                    f"{what} turns off package signature checks: {_SIG_WHY}",
+                    fix=_SIG_FIX,
+                )
+    for span, what, path in _file_hits(df, _SIGNATURE_FILES):
+        yield ctx.finding(
+            span,
+            f"{what} (written to {path}) turns off package signature checks: {_SIG_WHY}",
+            fix=_SIG_FIX,
+        )
