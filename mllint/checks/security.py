@@ -7,13 +7,15 @@ from collections.abc import Iterator, Sequence
 
 from mllint.checks.compose_walk import environment, ports
 from mllint.checks.dockerfile_walk import runs
-from mllint.checks.resources import (
-    APT_CONF,
+from mllint.checks.package_managers import (
     FAMILIES,
-    RPM_CONF,
     scan,
     shell_commands,
     written,
+)
+from mllint.checks.resources import (
+    APT_CONF,
+    RPM_CONF,
 )
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Severity
