@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from mllint.checks.compose_walk import scalars
 from mllint.engine.context import Hit, RuleContext
-from mllint.engine.finding import Severity
+from mllint.engine.finding import Related, Severity
 from mllint.engine.registry import rule
 from mllint.engine.suppress import Suppression
 from mllint.model.compose import ComposeProject
-from mllint.model.dockerfile import Dockerfile
+from mllint.model.dockerfile import Dockerfile, Flag, Instruction, Stage
+from mllint.model.span import Span
 
 
 @rule("ML001")
@@ -84,3 +86,296 @@ def _base60(text: str) -> int:
     for part in text.lstrip("+-").replace("_", "").split(":"):
         total = total * 60 + int(part)
     return -total if text.startswith("-") else total
+
+
+# --------------------------------------------------------------------------- Dockerfile structure
+
+#: Instructions of which only the last one in a stage takes effect.
+_SINGLE_USE = ("CMD", "ENTRYPOINT", "HEALTHCHECK")
+
+
+@rule("ML005")
+def repeated_instruction(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    """A second CMD, ENTRYPOINT or HEALTHCHECK in one stage: the earlier one is dead code."""
+    for stage in df.stages:
+        seen: dict[str, Instruction] = {}
+        for instr in stage.instructions:
+            if instr.keyword not in _SINGLE_USE:
+                continue
+            earlier = seen.get(instr.keyword)
+            seen[instr.keyword] = instr
+            if earlier is None:
+                continue
+            yield ctx.finding(
+                instr.keyword_span,
+                f"a second {instr.keyword} in this stage: only the last one counts, so the "
+                f"{instr.keyword} on line {earlier.span.line} has no effect; delete the one "
+                "you do not mean",
+                fix=f"delete the {instr.keyword} on line {earlier.span.line}",
+                related=(Related(ctx.path, earlier.keyword_span, f"overridden {instr.keyword}"),),
+            )
+
+
+def _flag_value_span(df: Dockerfile, flag: Flag, key: str | None = None) -> Span:
+    """The span of the value of ``--name=value`` (or of ``key=value`` inside it, for --mount)."""
+    s = flag.span
+    if s.line != s.end_line or s.line > len(df.lines):
+        return s
+    raw = df.lines[s.line - 1][s.column - 1 : s.end_column - 1]
+    eq = raw.find("=")
+    if eq < 0:
+        return s
+    start = eq + 1
+    if key is not None:
+        m = re.search(rf"(?:^|,)\s*{re.escape(key)}\s*=", raw[start:], re.IGNORECASE)
+        if m is None:
+            return s
+        start += m.end()
+        comma = raw.find(",", start)
+        end = comma if comma >= 0 else len(raw)
+    else:
+        end = len(raw)
+    return Span(s.line, s.column + start, s.line, s.column + end)
+
+
+class _StageRef(NamedTuple):
+    instr: Instruction
+    value: str
+    span: Span
+
+
+def _stage_refs(df: Dockerfile, stage: Stage) -> Iterator[_StageRef]:
+    """``COPY --from=X`` and ``RUN --mount=…,from=X`` of ``stage`` (not inside ONBUILD: the
+    names there belong to the child image's Dockerfile)."""
+    for instr in stage.instructions:
+        if instr.keyword == "COPY":
+            f = instr.flag("from")
+            if f is not None and f.value:
+                yield _StageRef(instr, f.value, _flag_value_span(df, f))
+        elif instr.keyword == "RUN":
+            for flag, mount in zip(
+                (f for f in instr.flags if f.name == "mount"), instr.mounts, strict=False
+            ):
+                value = mount.get("from")
+                if value:
+                    yield _StageRef(instr, value, _flag_value_span(df, flag, "from"))
+
+
+def _resolve_ref(df: Dockerfile, value: str) -> Stage | None:
+    """The stage BuildKit resolves ``--from=value`` to: any stage by name or by index (later
+    stages too); None when it is an image (or depends on a build argument)."""
+    if "$" in value:
+        return None
+    return df.find_stage(value)
+
+
+def _reaches(df: Dockerfile, start: int, goal: int) -> bool:
+    """Whether stage ``start`` depends (FROM, --from, --mount from) on stage ``goal``."""
+    todo, seen = [start], {start}
+    while todo:
+        current = df.stages[todo.pop()]
+        deps = [current.parent] if current.parent is not None else []
+        deps += [s.number for r in _stage_refs(df, current) if (s := _resolve_ref(df, r.value))]
+        for d in deps:
+            if d == goal:
+                return True
+            if d not in seen:
+                seen.add(d)
+                todo.append(d)
+    return False
+
+
+def _stage_label(stage: Stage) -> str:
+    return f"'{stage.name.text}'" if stage.name is not None else f"{stage.number}"
+
+
+@rule("ML006")
+def stage_reference(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    """Stage references the build cannot resolve: a stage copying from itself, a dependency
+    cycle, an index past the last stage, a FROM naming a later stage, a stage name used twice."""
+    names: dict[str, Stage] = {}
+    for stage in df.stages:
+        if stage.name is None:
+            continue
+        key = stage.name.text.lower()
+        first = names.get(key)
+        if first is None:
+            names[key] = stage
+            continue
+        assert first.name is not None
+        yield ctx.finding(
+            stage.name.span,
+            f"stage name '{stage.name.text}' is already used by the stage on line "
+            f"{first.from_.span.line} (names are case-insensitive): FROM, COPY --from and "
+            "--target cannot tell the two apart, and BuildKit reports DuplicateStageName; "
+            "rename one of them",
+            related=(Related(ctx.path, first.name.span, "first stage with this name"),),
+        )
+    for stage in df.stages:
+        image = stage.image
+        if image.stage is None and image.resolved is not None:
+            later = df.find_stage(image.resolved) if not image.resolved.isdigit() else None
+            if later is not None and later.number > stage.number:
+                yield ctx.finding(
+                    image.text.span,
+                    f"FROM {image.text.text} names the stage on line {later.from_.span.line}, "
+                    "but FROM only sees earlier stages: this pulls an image called "
+                    f"'{image.resolved}' instead; move that stage above this one",
+                )
+        for ref in _stage_refs(df, stage):
+            what = "COPY --from" if ref.instr.keyword == "COPY" else "RUN --mount=...,from"
+            if "$" in ref.value:
+                continue
+            if ref.value.isdigit() and int(ref.value) >= len(df.stages):
+                yield ctx.finding(
+                    ref.span,
+                    f"{what}={ref.value}: there is no stage {ref.value} (stages count from 0 "
+                    f"and this file has {len(df.stages)}): the build fails with an invalid "
+                    "stage index",
+                )
+                continue
+            target = _resolve_ref(df, ref.value)
+            if target is None:
+                continue  # an image: python:3.11, ghcr.io/org/tools, or a plain word
+            if target.number == stage.number:
+                yield ctx.finding(
+                    ref.span,
+                    f"{what}={ref.value} names the stage it is in: a stage cannot copy from "
+                    'itself (BuildKit: "circular dependency detected"); name the stage that '
+                    "builds the files",
+                )
+            elif _reaches(df, target.number, stage.number):
+                yield ctx.finding(
+                    ref.span,
+                    f"{what}={ref.value} makes a cycle: stage {_stage_label(target)} depends "
+                    f'back on this stage {_stage_label(stage)} (BuildKit: "circular '
+                    'dependency detected")',
+                )
+
+
+@rule("ML007")
+def maintainer_deprecated(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in df.instructions:
+        if instr.keyword != "MAINTAINER":
+            continue
+        who = instr.arguments.text.strip()
+        yield ctx.finding(
+            instr.keyword_span,
+            "MAINTAINER is deprecated and sets a field that few tools read; use the OCI label "
+            "org.opencontainers.image.authors instead",
+            fix=f'LABEL org.opencontainers.image.authors="{who.strip(chr(34))}"',
+        )
+
+
+def _copies(df: Dockerfile) -> Iterator[Instruction]:
+    """Every COPY and ADD, including those inside ONBUILD."""
+    for instr in df.instructions:
+        if instr.keyword in ("COPY", "ADD"):
+            yield instr
+        elif instr.trigger is not None and instr.trigger.keyword in ("COPY", "ADD"):
+            yield instr.trigger
+
+
+def _is_directory_dest(dest: str) -> bool:
+    d = dest.strip("\"'")
+    return d.endswith(("/", "\\", "/.", "/..")) or d in (".", "..")
+
+
+@rule("ML008")
+def copy_multiple_sources_to_file(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in _copies(df):
+        if instr.flag("parents") is not None:
+            continue  # --parents keeps source paths under the destination directory
+        words = instr.exec_form if instr.exec_form is not None else instr.words
+        if len(words) < 3:
+            continue
+        dest = words[-1]
+        if "$" in dest.text or _is_directory_dest(dest.text):
+            continue
+        sources = len(words) - 1
+        yield ctx.finding(
+            dest.span,
+            f"{instr.keyword} of {sources} sources into '{dest.text}', which does not end in "
+            "'/': the classic builder (DOCKER_BUILDKIT=0, and builders that follow it) stops "
+            "with 'the destination must be a directory and end with a /', and BuildKit may "
+            "overwrite the destination instead of creating the folder (moby/buildkit#1853); "
+            "add the trailing slash",
+            fix=f"{dest.text}/",
+        )
+
+
+_EXPOSE = re.compile(r"^(?P<start>[^-/]*)(?:-(?P<end>[^/]*))?(?:/(?P<proto>.*))?$")
+
+
+def _expose_problem(text: str) -> str | None:
+    """Why ``text`` is not a valid EXPOSE port spec; None when it is (or cannot be known)."""
+    if "$" in text or ":" in text:
+        return None  # a build argument, or ip:host:container (BuildKit's ExposeInvalidFormat)
+    m = _EXPOSE.match(text.strip("\"'"))
+    if m is None:
+        return "this is not a port; the build fails"
+    proto = m.group("proto")
+    if proto is not None and proto.lower() not in ("tcp", "udp", "sctp"):
+        return f"protocol '{proto}' does not exist (tcp, udp or sctp); the build fails"
+    ends = [m.group("start")] + ([m.group("end")] if m.group("end") is not None else [])
+    for end in ends:
+        if not end.isdigit():
+            return f"'{end}' is not a port number; the build fails"
+        if int(end) > 65535:
+            return f"port {int(end)} is above 65535; the build fails"
+        if int(end) == 0:
+            return "port 0 is not a port a service can listen on, nothing can be published"
+    if len(ends) == 2 and int(ends[0]) > int(ends[1]):
+        return "the range ends before it starts; the build fails"
+    return None
+
+
+@rule("ML009")
+def expose_invalid(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in df.instructions:
+        target = instr.trigger if instr.trigger is not None else instr
+        if target.keyword != "EXPOSE":
+            continue
+        for word in target.words:
+            problem = _expose_problem(word.text)
+            if problem is not None:
+                yield ctx.finding(
+                    word.span,
+                    f"EXPOSE {word.text}: {problem}",
+                )
+
+
+@rule("ML010")
+def instruction_before_from(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    if not df.stages:
+        return  # a fragment (no FROM at all), concatenated into a Dockerfile by a script
+    for instr in df.instructions:
+        if instr.stage >= 0:
+            break
+        if instr.keyword != "ARG":
+            yield ctx.finding(
+                instr.keyword_span,
+                f"{instr.keyword} before the first FROM: only ARG may come before FROM; "
+                'BuildKit stops with "no build stage in current context"; move it below FROM',
+            )
+
+
+_NOT_TRIGGERS = frozenset({"ONBUILD", "FROM", "MAINTAINER"})
+
+
+@rule("ML011")
+def onbuild_misuse(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in df.instructions:
+        trigger = instr.trigger
+        if trigger is None or trigger.keyword not in _NOT_TRIGGERS:
+            continue
+        yield ctx.finding(
+            trigger.keyword_span,
+            f"ONBUILD {trigger.keyword} is not allowed: "
+            + (
+                "triggers cannot be chained"
+                if trigger.keyword == "ONBUILD"
+                else f"{trigger.keyword} cannot be a trigger"
+            )
+            + "; the build of this image stops with an error",
+        )
