@@ -5,7 +5,9 @@ Editor plugins, tests and batch jobs call ``lint`` directly; the CLI is a thin l
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import sys
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -132,8 +134,12 @@ def lint(
         if key not in listed and not excluded(key)
     ]
     for name, data in dockerfiles:
-        variants = _distinct(builds.get(os.path.normpath(name), []))
-        _lint_dockerfile(name, data, variants, rules, catalog, settings, report)
+        built = builds.get(os.path.normpath(name), [])
+        content = data
+        if built and content is None:
+            with contextlib.suppress(OSError):
+                content = _read(name)
+        _lint_dockerfile(name, content, _distinct(built, content), rules, catalog, settings, report)
     if settings.per_file_ignores:
         from mllint.config import per_file_filter
 
@@ -173,8 +179,24 @@ class Build(NamedTuple):
     target: str | None
 
 
-def _distinct(builds: list[Build]) -> list[Build | None]:
-    seen = list(dict.fromkeys((b.args, b.target) for b in builds))
+_ARG_NAMES = re.compile(r"^[ \t]*ARG[ \t]+(.+)$", re.IGNORECASE | re.MULTILINE)
+
+
+def _distinct(builds: list[Build], data: bytes | None = None) -> list[Build | None]:
+    """The different ways a Dockerfile is built. Only build args the Dockerfile declares
+    change anything, so 5,000 services that differ in other args are linted once."""
+    declared: set[str] | None = None
+    if data is not None and builds:
+        text = data.decode("utf-8", "replace")
+        declared = {
+            w.split("=", 1)[0] for m in _ARG_NAMES.finditer(text) for w in m.group(1).split()
+        }
+    seen = list(
+        dict.fromkeys(
+            (tuple(a for a in b.args if declared is None or a[0] in declared), b.target)
+            for b in builds
+        )
+    )
     return [Build("", args, target) for args, target in seen] or [None]
 
 
@@ -356,7 +378,8 @@ def _lint_compose(
             settings,
             report,
         )
-    findings = [_with_profile(f, project) for f in findings]
+    profiles = {s.name: s.profiles for s in project.services if s.profiles}
+    findings = [_with_profile(f, profiles) for f in findings]
     for f in findings:
         if f.path in project.sources:
             report.sources[f.path] = project.sources[f.path]
@@ -366,17 +389,15 @@ def _lint_compose(
     return _builds(project)
 
 
-def _with_profile(finding: Finding, project: ComposeProject) -> Finding:
+def _with_profile(finding: Finding, profiles: Mapping[str, tuple[str, ...]]) -> Finding:
     """Every service is linted whatever its profile; a finding about a service that only runs
     under some profiles says which, so nobody wonders why an inactive service is reported."""
     if not finding.message.startswith("services."):
         return finding
     name = finding.message[len("services.") :].split(" ", 1)[0].split(".", 1)[0]
-    service = project.service(name)
-    if service is None or not service.profiles:
+    if name not in profiles:
         return finding
-    profiles = ", ".join(service.profiles)
-    return finding._replace(message=f"{finding.message} [profiles: {profiles}]")
+    return finding._replace(message=f"{finding.message} [profiles: {', '.join(profiles[name])}]")
 
 
 def _builds(project: ComposeProject) -> list[Build]:
