@@ -244,6 +244,6 @@ def test_unknown_rule_in_suppression_is_exit_2(tmp_path: Path) -> None:
     result = run_cli("--format", "concise", str(path))
     assert result.returncode == 2
     assert result.stderr.strip().startswith(
-        f"mllint: error: {path}:2: unknown rule 'ML10' in a suppression (did you mean ML10"
+        f"mllint: error: {path}:2: unknown rule 'ML10' in a suppression (did you mean ML"
     )
     assert result.stderr.count("\n") == 1

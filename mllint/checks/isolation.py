@@ -15,6 +15,7 @@ from mllint.checks.dockerfile_walk import (
     pipefail_option,
     pipelines,
     runs,
+    scope_before,
     script_interpreters,
 )
 from mllint.engine.context import Hit, RuleContext
@@ -25,6 +26,7 @@ from mllint.model.dockerfile import POSIX_SHELLS, Dockerfile, ImageRef, Instruct
 from mllint.model.shell import Command, ShellScript, Word
 from mllint.parsers.commands import piped_to_interpreter
 from mllint.parsers.shell import effective_argv
+from mllint.parsers.variables import substitute
 
 #: Base images whose default user is not root: a final stage without USER is fine on them.
 _NON_ROOT_BASES = (
@@ -408,3 +410,184 @@ def pipe_without_pipefail(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hi
             f"missing model file or an empty index{more}; {advice}",
             fix=fix,
         )
+
+
+@rule("ML209")
+def non_numeric_user(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    final = df.final_stage
+    if final is None:
+        return
+    last_user: Instruction | None = None
+    for stage in df.stage_chain(final):  # nearest first, as ML201
+        users = [i for i in stage.instructions if i.keyword == "USER" and i.words]
+        if users:
+            last_user = users[-1]
+            break
+    if last_user is None or last_user.value is None or "$" in last_user.arguments.text:
+        return  # no USER, or one a build argument decides
+    value = last_user.value.strip()
+    name = value.split(":", 1)[0]
+    if not name or name.isdigit() or _is_root(value):
+        return  # a uid, or root (ML201's business)
+    group = value.split(":", 1)[1] if ":" in value else ""
+    fix_group = group if group.isdigit() else "10001"
+    yield ctx.finding(
+        last_user.arguments.span,
+        f"USER '{value}' names the user instead of giving its uid: Kubernetes "
+        "(runAsNonRoot) and other admission policies cannot tell from a name that it is not "
+        "root and refuse to start the pod, and a name missing from /etc/passwd of the final "
+        "image fails only when the container starts; use the numeric uid (and gid) the user "
+        "was created with",
+        fix=f"USER 10001:{fix_group}  # the uid/gid of '{name}'",
+    )
+
+
+#: useradd's short options that take a value (getopt: attached or the next word).
+_USERADD_VALUES = frozenset("bcdefgGKkpsuZRP")
+#: Its long options that take a value when written without ``=``.
+_USERADD_LONG_VALUES = frozenset(
+    "--base-dir --comment --home-dir --expiredate --inactive --gid --groups --key --skel"
+    " --password --shell --uid --selinux-user --root --prefix --btrfs-subvolume-home".split()
+)
+
+
+def _useradd_uid(argv: tuple[Word, ...]) -> tuple[Word, str, bool] | None:
+    """(word holding the uid, the uid as written, whether -l/--no-log-init is given)."""
+    uid: tuple[Word, str] | None = None
+    no_log_init = False
+    i = 1
+    while i < len(argv):
+        w = argv[i]
+        v = w.value
+        i += 1
+        if v.startswith("--"):
+            name, eq, value = v.partition("=")
+            if name == "--no-log-init":
+                no_log_init = True
+            elif name in _USERADD_LONG_VALUES:
+                if not eq and i < len(argv):
+                    w, value = argv[i], argv[i].value
+                    i += 1
+                if name == "--uid":
+                    uid = (w, value)
+            continue
+        if not v.startswith("-") or len(v) < 2:
+            continue
+        for j in range(1, len(v)):
+            c = v[j]
+            if c == "l":
+                no_log_init = True
+            if c in _USERADD_VALUES:
+                holder, value = w, v[j + 1 :]
+                if not value and i < len(argv):
+                    holder, value = argv[i], argv[i].value
+                    i += 1
+                if c == "u":
+                    uid = (holder, value)
+                break
+    return None if uid is None else (uid[0], uid[1], no_log_init)
+
+
+@rule("ML210")
+def useradd_high_uid_without_l(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in runs(df):
+        scope: dict[str, str | None] | None = None
+        for script in instr.scripts:
+            for command in script.commands:
+                argv = effective_argv(command)
+                if not argv or argv[0].value.rsplit("/", 1)[-1] != "useradd":
+                    continue
+                found = _useradd_uid(argv)
+                if found is None or found[2]:
+                    continue
+                word, raw, _ = found
+                value: str | None = raw
+                if "$" in raw:
+                    scope = scope if scope is not None else scope_before(df, instr)
+                    value = substitute(raw, scope)
+                if value is None or not value.isdigit() or int(value) <= 99999:
+                    continue  # unknown, or a uid small enough for the log files
+                via = f" ('{raw}')" if raw != value else ""
+                yield ctx.finding(
+                    word.span,
+                    f"useradd with the high uid {value}{via} and without -l/--no-log-init: "
+                    "useradd writes the user's entry into /var/log/lastlog and faillog at an "
+                    "offset proportional to the uid, and the sparse file is stored in full in "
+                    "the layer, adding gigabytes to the image (or filling the disk during the "
+                    "build); add --no-log-init",
+                    fix=f"useradd --no-log-init --uid {value} …",
+                )
+
+
+_PORT_SPEC = re.compile(r"^(\d+)(?:-(\d+))?(?:/([A-Za-z]+))?$")
+
+
+@rule("ML211")
+def expose_ssh(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for top in df.instructions:
+        instr = top.trigger if top.trigger is not None else top
+        if instr.keyword != "EXPOSE":
+            continue
+        scope: dict[str, str | None] | None = None
+        for word in instr.words:
+            raw = word.text
+            value: str | None = raw.strip("'\"")
+            if "$" in raw:
+                scope = scope if scope is not None else scope_before(df, top)
+                value = substitute(raw, scope)
+            for piece in (value or "").split():
+                m = _PORT_SPEC.match(piece)
+                if m is None or (m.group(3) or "tcp").lower() != "tcp":
+                    continue
+                low = int(m.group(1))
+                high = int(m.group(2)) if m.group(2) else low
+                if not low <= 22 <= high:
+                    continue
+                via = f" (from '{raw}')" if piece != raw else ""
+                yield ctx.finding(
+                    word.span,
+                    f"EXPOSE {piece}{via} declares the SSH port: an SSH server in the image is "
+                    "a second way in with its own keys or passwords to leak, and a training or "
+                    "notebook container left reachable on 22 is a common entry point; use "
+                    "'docker exec' or 'kubectl exec' to get a shell, and remove port 22",
+                    fix="# remove port 22; get a shell with: docker exec -it <container> bash",
+                )
+
+
+_SH_PATHS = frozenset({"/bin/sh", "/usr/bin/sh"})
+_LN_VALUES = frozenset({"-S", "--suffix", "-t", "--target-directory"})
+
+
+@rule("ML212")
+def shell_changed_by_run(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in runs(df):
+        for script in instr.scripts:
+            for command in script.commands:
+                argv = effective_argv(command)
+                if not argv or argv[0].value.rsplit("/", 1)[-1] != "ln":
+                    continue
+                operands: list[Word] = []
+                skip = False
+                for w in argv[1:]:
+                    if skip:
+                        skip = False
+                    elif w.value.startswith("-") and len(w.value) > 1:
+                        skip = w.value in _LN_VALUES
+                        if w.value.startswith(("-t", "--target-directory")):
+                            operands = []
+                            break  # ln -t DIR: the destination is a directory
+                    else:
+                        operands.append(w)
+                if len(operands) < 2 or operands[-1].value.rstrip("/") not in _SH_PATHS:
+                    continue
+                target = operands[-1]
+                shell = operands[0].value
+                yield ctx.finding(
+                    target.span,
+                    f"'ln … {target.value}' replaces the system shell with {shell}: every "
+                    "later RUN, the scripts of installed packages (dpkg maintainer scripts "
+                    "are written for dash) and any child image now run under another shell "
+                    "without the Dockerfile saying so; set the shell of RUN with "
+                    'SHELL ["/bin/bash", "-c"] (add "-o", "pipefail" for pipes) instead',
+                    fix='SHELL ["/bin/bash", "-o", "pipefail", "-c"]',
+                )

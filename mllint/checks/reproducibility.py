@@ -6,14 +6,16 @@ import re
 from collections.abc import Iterator
 
 from mllint.checks.dockerfile_walk import manager_calls, runs, scope_before
+from mllint.checks.package_managers import FAMILIES, invocation, scan
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.registry import rule
 from mllint.model.compose import ComposeProject, is_unknown, text
 from mllint.model.dockerfile import Dockerfile
-from mllint.model.shell import Command
+from mllint.model.shell import Command, Word
 from mllint.model.span import Located
 from mllint.parsers.commands import package_installs
 from mllint.parsers.dockerfile import split_reference
+from mllint.parsers.shell import effective_argv
 from mllint.parsers.variables import substitute
 
 
@@ -271,3 +273,219 @@ def remote_add_without_checksum(df: Dockerfile, ctx: RuleContext[None]) -> Itera
                 "ADD --checksum=sha256:<hex> (Dockerfile syntax 1.6 or later)",
                 fix=f"ADD --checksum=sha256:<sha256 of the file> {url} {dest}",
             )
+
+
+# --------------------------------------------------------------------------- ML107
+
+#: Subcommands that install named packages, per family of :mod:`package_managers`.
+_INSTALL_VERBS = {
+    "apt": frozenset({"install"}),
+    "apk": frozenset({"add"}),
+    "rpm": frozenset({"install", "in"}),
+    "zypper": frozenset({"install", "in"}),
+}
+_PACKAGE_FILES = (".deb", ".rpm", ".apk")
+_RPM_VERSION_PART = re.compile(r"^\d[A-Za-z0-9.~^_:+]*$")
+_GEM_VALUES = frozenset(
+    "-i --install-dir -n --bindir -s --source --platform -P --trust-policy -g --file"
+    " --build-root --document -N".split()
+)
+_GO_VALUES = frozenset(
+    "-o -p -C -tags -ldflags -gcflags -asmflags -mod -modfile -pkgdir -buildmode -compiler"
+    " -gccgoflags -installsuffix -overlay -pgo -toolexec -exec -covermode -coverpkg".split()
+)
+_FIXES = {
+    "apt": "{pkg}=<version>",
+    "apk": "{pkg}=<version>",
+    "rpm": "{pkg}-<version>",
+    "zypper": "{pkg}=<version>",
+    "npm": "{pkg}@<version>",
+    "gem": "{pkg}:<version>",
+    "go": "{pkg}@<version>",
+}
+
+
+def _not_a_name(value: str) -> bool:
+    """A file, a path or a URL: installed as it is, not a version question."""
+    return (
+        value.startswith((".", "/", "~"))
+        or "://" in value
+        or value.lower().endswith(_PACKAGE_FILES)
+    )
+
+
+def _system_unpinned(family: str, value: str) -> bool:
+    if family == "apt":
+        return "=" not in value and "/" not in value  # pkg/release picks a release: deliberate
+    if family == "apk":
+        return not any(c in value for c in "=~<>")
+    if family == "zypper":
+        return not any(c in value for c in "=<>")
+    # rpm: name-version (python3-3.11.5), or a comparison; @group and globs are not packages
+    if value.startswith("@") or any(c in value for c in "=<>*?["):
+        return False
+    return not any(_RPM_VERSION_PART.match(p) for p in value.split("-")[1:])
+
+
+def _option_values(words: tuple[Word, ...], takes_value: frozenset[str]) -> list[Word]:
+    """The positionals of ``words``, skipping options and the value of those that take one."""
+    out: list[Word] = []
+    skip = False
+    for w in words:
+        if skip:
+            skip = False
+        elif w.value.startswith("-") and len(w.value) > 1:
+            skip = w.value in takes_value
+        else:
+            out.append(w)
+    return out
+
+
+def _unpinned_packages(command: Command) -> Iterator[tuple[str, str, Word]]:
+    """(family, tool, package word) for each package ``command`` installs without a version."""
+    argv = effective_argv(command)
+    if not argv:
+        return
+    tool = argv[0].value.rpartition("/")[2]
+    if tool in FAMILIES:
+        inv = invocation(command)
+        if inv is None or inv.family not in _INSTALL_VERBS or not inv.positionals:
+            return
+        if inv.positionals[0].value not in _INSTALL_VERBS[inv.family]:
+            return  # dnf module install, yum groupinstall, apt-get upgrade …
+        if inv.family == "zypper" and any(
+            o.name in ("-t", "--type") and o.value not in (None, "package") for o in inv.options
+        ):
+            return  # patterns, patches and products have no versions to pin
+        for w in inv.positionals[1:]:
+            if not (w.dynamic or _not_a_name(w.value)) and _system_unpinned(inv.family, w.value):
+                yield inv.family, tool, w
+    elif tool == "npm":
+        inv = scan(command, "npm", argv=argv)
+        if inv.verb() not in ("install", "i", "add", "isntall", "in"):
+            return
+        for w in inv.positionals[1:]:
+            v = w.value
+            name = v[1:] if v.startswith("@") else v
+            if w.dynamic or _not_a_name(v) or ":" in v or v.endswith((".tgz", ".tar", ".gz")):
+                continue
+            if "@" not in name:
+                yield "npm", tool, w
+    elif tool == "gem":
+        args = argv[1:]
+        if not args or args[0].value not in ("install", "i"):
+            return
+        if any(w.value in ("-v", "--version") or w.value.startswith("--version=") for w in args):
+            return
+        for w in _option_values(args[1:], _GEM_VALUES):
+            if not (w.dynamic or _not_a_name(w.value) or ":" in w.value):
+                yield "gem", tool, w
+    elif tool == "go":
+        args = argv[1:]
+        if not args or args[0].value not in ("install", "get"):
+            return
+        for w in _option_values(args[1:], _GO_VALUES):
+            v = w.value
+            if w.dynamic or _not_a_name(v) or "/" not in v.split("@", 1)[0]:
+                continue  # a variable, a path, or a word that is no module path (std, all)
+            version = v.rpartition("@")[2] if "@" in v else ""
+            if version in ("", "latest", "upgrade", "patch"):
+                yield "go", tool, w
+
+
+@rule("ML107")
+def unpinned_system_package(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in runs(df):
+        for script in instr.scripts:
+            for command in script.commands:
+                for family, tool, word in _unpinned_packages(command):
+                    value = word.value
+                    fix = _FIXES[family].format(
+                        pkg=value.split("@")[0] if family == "go" else value
+                    )
+                    moving = "'@latest'" if value.endswith("@latest") else "no version"
+                    yield ctx.finding(
+                        word.span,
+                        f"'{value}' is installed by {tool} with {moving}: the build gets "
+                        "whatever the repository serves that day, so two builds of one "
+                        f"commit may differ; pin it ({fix}) if the image must be rebuilt "
+                        "identically, or rely on a pinned base image tag",
+                        fix=fix,
+                    )
+
+
+# --------------------------------------------------------------------------- ML108, ML109
+
+_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)([^}]*)\}|([A-Za-z_]\w*))")
+_TARGETPLATFORM = re.compile(r"^\$(?:TARGETPLATFORM|\{TARGETPLATFORM\})$")
+
+
+@rule("ML108")
+def from_platform(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    final = df.final_stage
+    shipped = {s.number for s in df.stage_chain(final)} if final is not None else set()
+    for stage in df.stages:
+        flag = stage.from_.flag("platform")
+        if flag is None or not flag.value:
+            continue
+        value = flag.value.strip()
+        alias = f" AS {stage.name.text}" if stage.name is not None else ""
+        plain = f"FROM {stage.image.text.text}{alias}"
+        if _TARGETPLATFORM.match(value):
+            yield ctx.finding(
+                flag.span,
+                f"--platform={value} is redundant: a stage is built for the target platform "
+                "by default; remove the flag",
+                fix=plain,
+            )
+        elif "$" not in value and stage.number in shipped:
+            # Only the image that is built (the final stage and the stages it builds FROM): a
+            # multi-arch Dockerfile pins helper stages to one platform on purpose
+            # (per-architecture stages picked by FROM runtime-$TARGETARCH).
+            yield ctx.finding(
+                flag.span,
+                f"--platform={value} pins this stage to one architecture whatever platform "
+                "the build asks for: on an arm64 Mac an amd64 CUDA or PyTorch image is "
+                "emulated (hours slower, and the GPU is unusable in it), and a multi-platform "
+                "build gets the same architecture in every variant; leave the flag out, or use "
+                "--platform=$BUILDPLATFORM for a stage that only cross-compiles, and choose the "
+                "platform with 'docker build --platform'",
+                fix=f"{plain}  # and: docker build --platform={value} .",
+            )
+
+
+#: ARGs BuildKit defines in the global scope without a declaration.
+_PLATFORM_ARGS = frozenset(
+    "BUILDPLATFORM BUILDOS BUILDARCH BUILDVARIANT "
+    "TARGETPLATFORM TARGETOS TARGETARCH TARGETVARIANT".split()
+)
+
+
+@rule("ML109")
+def undefined_arg_in_from(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    declared = {kv.key.text for kv in df.global_args}
+    for stage in df.stages:
+        flag = stage.from_.flag("platform")
+        places = [(stage.image.text.text, "image")]
+        if flag is not None and flag.value:
+            places.append((flag.value, "--platform"))
+        reported: set[str] = set()
+        for written, where in places:
+            for m in _VARIABLE.finditer(written):
+                name = m.group(1) or m.group(3)
+                if (m.group(2) or "").lstrip(":")[:1] in ("-", "+", "?"):
+                    continue  # ${X:-default}: a default (or an alternative) is given
+                if name in declared or name in _PLATFORM_ARGS or name in reported:
+                    continue
+                reported.add(name)
+                similar = next((d for d in declared if d.lower() == name.lower()), None)
+                hint = f" (did you mean '{similar}'?)" if similar else ""
+                yield ctx.finding(
+                    stage.image.text.span,
+                    f"'${name}' in the FROM {where} is not declared by an ARG before the first "
+                    f"FROM{hint}: BuildKit replaces it with an empty string, so the build pulls "
+                    "another image (often ':latest' or an image without its CUDA tag) or fails "
+                    f"on an invalid reference; declare it with a default at the top "
+                    f"(ARG {name}=<value>) or use ${{{name}:-<default>}}",
+                    fix=f"ARG {name}=<value>  # before the first FROM",
+                )

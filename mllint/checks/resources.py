@@ -479,3 +479,77 @@ def apt_install_without_yes(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[
             else:
                 continue
             yield ctx.finding(inv.positionals[0].span, message, fix=fix)
+
+
+# --------------------------------------------------------------------------- ML306
+
+_FETCHERS = ("curl", "wget")
+_FETCHER_PACKAGE = re.compile(r"^(curl|wget)(?:[=<>~:].*)?$")
+_SYSTEM_INSTALLERS = frozenset(
+    {"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "conda"}
+)
+_REMOVE_VERBS = frozenset({"remove", "purge", "del", "erase", "uninstall", "rm"})
+
+
+def _fetcher_events(instr: Instruction) -> Iterator[tuple[str, str, Span]]:
+    """(tool, "install"|"use"|"remove", where) for curl and wget in a RUN, in order."""
+    commands = shell_commands(instr)
+    if not commands:
+        return
+    installs = {
+        i.command.span: i
+        for script in instr.scripts
+        for i in package_installs(script)
+        if i.manager in _SYSTEM_INSTALLERS
+    }
+    for command in commands:
+        install = installs.get(command.span)
+        if install is not None:
+            for w in install.packages:
+                m = _FETCHER_PACKAGE.match(w.value)
+                if m is not None:
+                    yield m.group(1), "install", w.span
+            continue
+        argv = effective_argv(command)
+        if not argv:
+            continue
+        tool = argv[0].value.rpartition("/")[2]
+        if tool in _FETCHERS:
+            yield tool, "use", argv[0].span
+        elif tool in FAMILIES and any(w.value in _REMOVE_VERBS for w in argv[1:]):
+            for w in argv[1:]:
+                m = _FETCHER_PACKAGE.match(w.value)
+                if m is not None:
+                    yield m.group(1), "remove", w.span
+
+
+@rule("ML306")
+def curl_and_wget(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    final = df.final_stage
+    if final is None:
+        return
+    present: dict[str, Span] = {}
+    for stage in reversed(df.stage_chain(final)):
+        for instr in stage.instructions:
+            if instr.keyword != "RUN":
+                continue
+            for tool, event, span in _fetcher_events(instr):
+                if event == "remove":
+                    present.pop(tool, None)
+                    continue
+                if tool in present:
+                    continue
+                other = "wget" if tool == "curl" else "curl"
+                if other in present:
+                    first = present[other]
+                    yield ctx.finding(
+                        span,
+                        f"the image has both curl and wget ({other} first at line "
+                        f"{first.line}): one download tool is enough; the other adds "
+                        "megabytes and attack surface to every training and serving node "
+                        f"that pulls the image; use {other} here too, or python -c with "
+                        "urllib / huggingface_hub for model and dataset downloads",
+                        fix=f"use {other} (or only {tool}) throughout the image",
+                    )
+                    return
+                present[tool] = span

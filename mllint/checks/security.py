@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 
 from mllint.checks.compose_walk import environment, ports
-from mllint.checks.dockerfile_walk import runs
+from mllint.checks.dockerfile_walk import pipelines, runs
 from mllint.checks.package_managers import (
     FAMILIES,
     scan,
@@ -624,3 +625,152 @@ def package_signature_disabled(df: Dockerfile, ctx: RuleContext[None]) -> Iterat
             f"{what} (written to {path}) turns off package signature checks: {_SIG_WHY}",
             fix=_SIG_FIX,
         )
+
+
+# --------------------------------------------------------------------------- ML406
+
+#: ``usermod``/``useradd -p`` values that lock the account or leave it to be set later.
+_LOCKED = re.compile(r"^(?:|\*|x|!.*)$")
+_PW_WHY = (
+    "the password (or its hash) is stored in the image layer and in docker history, so "
+    "anyone who can pull the image can read or crack it and log in to every container "
+    "started from it"
+)
+_PW_FIX = (
+    "do not set passwords in the image: use key-based access or set the password at run "
+    "time; if the build needs it, read it from RUN --mount=type=secret,id=pw "
+    "(chpasswd < /run/secrets/pw)"
+)
+
+
+def _literal_feed(source: Command, colon: bool) -> bool:
+    """Whether ``source`` (the command piped into chpasswd/passwd) is an echo/printf of text
+    written in the Dockerfile (``user:password`` for chpasswd)."""
+    argv = effective_argv(source)
+    if not argv or argv[0].value.rpartition("/")[2] not in ("echo", "printf"):
+        return False
+    words = [w for w in argv[1:] if not w.value.startswith("-")]
+    if not words or any(w.dynamic for w in words):
+        return False
+    return not colon or any(":" in w.value for w in words)
+
+
+def _password_option(argv: Sequence[Word]) -> Word | None:
+    """The literal value of ``usermod|useradd -p VALUE`` / ``--password VALUE``."""
+    for k, w in enumerate(argv[1:], start=1):
+        value: Word | None = None
+        if w.value in ("-p", "--password") and k + 1 < len(argv):
+            value = argv[k + 1]
+        elif w.value.startswith("--password="):
+            value = w._replace(value=w.value.partition("=")[2])
+        elif w.value.startswith("-p") and len(w.value) > 2 and not w.value.startswith("--"):
+            value = w._replace(value=w.value[2:])
+        if value is not None:
+            if value.dynamic or _LOCKED.match(value.value):
+                return None
+            return w
+    return None
+
+
+@rule("ML406")
+def password_set_in_build(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in runs(df):
+        if any(not s.complete for s in instr.scripts):
+            continue
+        for script in instr.scripts:
+            for _, pipeline in pipelines(script):
+                for source, sink in itertools.pairwise(pipeline):
+                    argv = effective_argv(sink)
+                    if not argv:
+                        continue
+                    tool = argv[0].value.rpartition("/")[2]
+                    if tool == "chpasswd" and _literal_feed(source, colon=True):
+                        what = "chpasswd is fed a password written in the Dockerfile"
+                    elif (
+                        tool == "passwd"
+                        and any(w.value == "--stdin" for w in argv[1:])
+                        and _literal_feed(source, colon=False)
+                    ):
+                        what = "passwd --stdin is fed a password written in the Dockerfile"
+                    else:
+                        continue
+                    yield ctx.finding(argv[0].span, f"{what}: {_PW_WHY}", fix=_PW_FIX)
+            for command in script.commands:
+                argv = effective_argv(command)
+                if not argv or argv[0].value.rpartition("/")[2] not in ("usermod", "useradd"):
+                    continue
+                if _password_option(argv) is not None:
+                    tool = argv[0].value.rpartition("/")[2]
+                    yield ctx.finding(
+                        argv[0].span,
+                        f"{tool} -p sets a password hash written in the Dockerfile: {_PW_WHY}",
+                        fix=_PW_FIX,
+                    )
+
+
+# --------------------------------------------------------------------------- ML407
+
+#: File names that hold a credential, whatever folder they are copied from.
+_CREDENTIAL_NAMES = {
+    ".netrc": "a .netrc (login and password for hosts pip, curl and git talk to)",
+    "_netrc": "a .netrc (login and password for hosts pip, curl and git talk to)",
+    ".npmrc": "an .npmrc (npm registry tokens)",
+    ".pypirc": "a .pypirc (PyPI upload credentials)",
+    ".git-credentials": "a .git-credentials file (git passwords and tokens)",
+    ".dockercfg": "a .dockercfg (registry logins)",
+    "kaggle.json": "a kaggle.json (Kaggle API key)",
+    "application_default_credentials.json": "Google Cloud application default credentials",
+    ".env": "a .env file (the deploy environment's secrets)",
+}
+#: Path endings that hold a credential.
+_CREDENTIAL_PATHS = (
+    (".docker/config.json", "a Docker config.json (registry logins)"),
+    (".aws/credentials", "AWS credentials"),
+    (".kube/config", "a kubeconfig (cluster credentials)"),
+    ("huggingface/token", "a Hugging Face token (huggingface-cli login)"),
+    (".huggingface/token", "a Hugging Face token (huggingface-cli login)"),
+)
+_PRIVATE_KEY = re.compile(r"^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$|.\.key$")
+_ENV_TEMPLATE = re.compile(r"^\.env\.(?:example|sample|template|dist|defaults?|tpl)$", re.I)
+
+
+def credential_file(source: str) -> str | None:
+    """What credential the build-context path ``source`` names, or None."""
+    if source.endswith("/") or "://" in source or "$" in source:
+        return None  # a directory, a URL, or only known at build time
+    path = source.removeprefix("./")
+    name = path.rpartition("/")[2]
+    if name in _CREDENTIAL_NAMES:
+        return _CREDENTIAL_NAMES[name]
+    if name.startswith(".env.") and not _ENV_TEMPLATE.match(name):
+        return "a .env file (the deploy environment's secrets)"
+    for suffix, what in _CREDENTIAL_PATHS:
+        if path == suffix or path.endswith("/" + suffix) or path == suffix.lstrip("."):
+            return what
+    if _PRIVATE_KEY.search(name):
+        return "a private key"
+    return None
+
+
+@rule("ML407")
+def credential_file_copied(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for top in df.instructions:
+        instr = top.trigger if top.trigger is not None else top
+        if instr.keyword not in ("COPY", "ADD"):
+            continue
+        words = instr.exec_form if instr.exec_form is not None else instr.words
+        for src in words[:-1]:
+            raw = src.text if instr.exec_form is not None else src.text.strip("'\"")
+            if raw.startswith("<<"):
+                continue  # a heredoc: the text is in the Dockerfile
+            what = credential_file(raw)
+            if what is None:
+                continue
+            yield ctx.finding(
+                src.span,
+                f"{instr.keyword} {raw} puts {what} into an image layer: anyone who can pull "
+                "the image (or its build cache) can read it, even if a later RUN deletes it; "
+                "mount it for the RUN that needs it instead",
+                fix="RUN --mount=type=secret,id=netrc,target=/root/.netrc pip install … "
+                "(docker build --secret id=netrc,src=$HOME/.netrc)",
+            )

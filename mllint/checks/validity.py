@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import NamedTuple
 
 from mllint.checks.compose_walk import scalars
+from mllint.checks.dockerfile_walk import scope_before
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Related, Severity
 from mllint.engine.registry import rule
@@ -379,3 +380,106 @@ def onbuild_misuse(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
             )
             + "; the build of this image stops with an error",
         )
+
+
+# --------------------------------------------------------------------------- ML012
+
+_REFERENCE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)|(?P<bare>[A-Za-z_]\w*))")
+
+
+def _references(raw: str, escape: str) -> Iterator[tuple[str, int, int]]:
+    """(name, start, end) of each ``$NAME``/``${NAME…`` BuildKit substitutes in ``raw``:
+    not inside single quotes, not escaped."""
+    single = double = False
+    k = 0
+    while k < len(raw):
+        ch = raw[k]
+        if ch == escape and not single:
+            k += 2
+            continue
+        if ch == "'" and not double:
+            single = not single
+        elif ch == '"' and not single:
+            double = not double
+        elif ch == "$" and not single:
+            m = _REFERENCE.match(raw, k)
+            if m is not None:
+                yield m.group("braced") or m.group("bare"), m.start(), m.end()
+                k = m.end()
+                continue
+        k += 1
+
+
+@rule("ML012")
+def env_self_reference(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for instr in df.instructions:
+        if instr.keyword != "ENV" or len(instr.pairs) < 2:
+            continue
+        known: set[str] | None = None
+        here: set[str] = set()
+        for kv in instr.pairs:
+            if kv.value is not None:
+                for name, start, end in _references(kv.value.text, df.directives.escape):
+                    if name not in here:
+                        continue
+                    if known is None:
+                        known = set(scope_before(df, instr))
+                    if name in known:
+                        continue  # defined before: the old value is substituted, as DL3044 allows
+                    span = kv.value.span
+                    if span.line == span.end_line:
+                        span = Span(span.line, span.column + start, span.line, span.column + end)
+                    yield ctx.finding(
+                        span,
+                        f"ENV {kv.key.text} uses ${name}, which this same ENV sets earlier: "
+                        "BuildKit substitutes every value with the variables as they were "
+                        f"before the instruction, so ${name} is empty here, not the new value; "
+                        f"set {name} in its own ENV before this one",
+                        fix=f"ENV {name}=… then ENV {kv.key.text}=…${name}…",
+                    )
+            here.add(kv.key.text)
+
+
+# --------------------------------------------------------------------------- ML013
+
+_RESERVED_LABELS = ("com.docker.", "io.docker.", "org.dockerproject.")
+
+
+def _label_key_problem(key: str) -> str | None:
+    """Why ``key`` is not a well-formed label key (Docker's guidelines, as DL3048 reads them)."""
+    if key.lower().startswith(_RESERVED_LABELS):
+        return "uses a namespace reserved by Docker (com.docker., io.docker., org.dockerproject.)"
+    if not re.fullmatch(r"[a-z0-9._/-]+", key):
+        return "should use only lower-case letters, digits, '.', '-', '_' and '/'"
+    if not key[0].isalpha():
+        return "should start with a lower-case letter"
+    if not key[-1].isalnum():
+        return "should end with a letter or digit"
+    if ".." in key or "--" in key:
+        return "should not contain '..' or '--'"
+    return None
+
+
+@rule("ML013")
+def label_key_format(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for top in df.instructions:
+        instr = top.trigger if top.trigger is not None else top
+        if instr.keyword != "LABEL":
+            continue
+        for kv in instr.pairs:
+            key = kv.key.text
+            if len(key) >= 2 and key[0] == key[-1] and key[0] in "\"'":
+                key = key[1:-1]
+            if not key or "$" in key:
+                continue  # only known at build time
+            problem = _label_key_problem(key)
+            if problem is None:
+                continue
+            yield ctx.finding(
+                kv.key.span,
+                f"LABEL key {key!r} {problem}: tools that read labels (registries, "
+                "model cards, SBOM and provenance scanners) expect reverse-DNS keys such as "
+                "org.opencontainers.image.source or com.example.model.version",
+                fix="a lower-case reverse-DNS key of a domain you control "
+                "(com.example.model.name), or an org.opencontainers.image.* key",
+            )
