@@ -6,12 +6,6 @@ selected, so the parser, the engine and the rule run exactly as for a user.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
-from mllint.lint import Settings, lint
-
 PY = "FROM python:3.11-slim\n"
 TWO = "FROM python:3.11-slim AS build\nFROM python:3.11-slim AS app\n"
 
@@ -101,29 +95,3 @@ CASES: list[tuple[str, str, list[int]]] = [
     (PY + 'ONBUILD RUN echo "ONBUILD FROM x"\n', "ML011", []),
     (PY + "FROM alpine:3.20\n", "ML011", []),
 ]
-
-
-def _id(case: tuple[str, str, list[int]]) -> str:
-    snippet, rule, lines = case
-    last = snippet.rstrip("\n").splitlines()[-1][:40]
-    return f"{rule}-{'fires' if lines else 'quiet'}-{last}"
-
-
-@pytest.mark.parametrize(("snippet", "rule", "expected"), CASES, ids=[_id(c) for c in CASES])
-def test_snippet(tmp_path: Path, snippet: str, rule: str, expected: list[int]) -> None:
-    path = tmp_path / "Dockerfile"
-    path.write_text(snippet, encoding="utf-8")
-    report = lint([str(path)], Settings(select=[rule]))
-    assert not report.crashes, report.crashes
-    lines = sorted(f.span.line for f in report.findings if f.rule_id == rule)
-    assert lines == expected, [f.message for f in report.findings]
-
-
-def test_enough_snippets_for_every_rule() -> None:
-    rules = {"ML005", "ML006", "ML007", "ML008", "ML009", "ML010", "ML011"}
-    for rule in rules:
-        fires = [c for c in CASES if c[1] == rule and c[2]]
-        quiet = [c for c in CASES if c[1] == rule and not c[2]]
-        assert len(fires) >= 2 and len(quiet) >= 2, rule
-    assert {c[1] for c in CASES} == rules
-    assert len(CASES) >= 60
