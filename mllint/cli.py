@@ -24,7 +24,7 @@ class UsageError(Exception):
 def _lint_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="mllint",
-        description="Lint the Dockerfiles of machine-learning projects. "
+        description="Lint the Dockerfiles and compose files of machine-learning projects. "
         "Other commands: 'mllint rules' lists the rules, 'mllint rule ID' explains one, "
         "'mllint init' writes a starter config.",
     )
