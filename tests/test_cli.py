@@ -112,32 +112,25 @@ def test_missing_path_is_exit_2(tmp_path: Path) -> None:
 
 
 def test_directory_discovery(tmp_path: Path) -> None:
-    for name in (
+    found = (
         "Dockerfile",
         "gpu/Dockerfile.cuda",
         "svc/api.Dockerfile",
         "x/Dockerfile-dev",
         "y/Dockerfile_cpu",
         "z/Containerfile",
+    )
+    skipped = (
         ".git/Dockerfile",
         "node_modules/a/Dockerfile",
         "docs/Dockerfile.md",
         "t/Dockerfile.j2",
-    ):
+    )
+    for name in (*found, *skipped):
         write(tmp_path, name, BAD)
     result = run_cli("--format", "concise", "--select", "ML101", str(tmp_path))
     files = sorted({line.split(":")[0] for line in result.stdout.splitlines()})
-    expected = sorted(
-        str(tmp_path / n)
-        for n in (
-            "Dockerfile",
-            "gpu/Dockerfile.cuda",
-            "svc/api.Dockerfile",
-            "x/Dockerfile-dev",
-            "y/Dockerfile_cpu",
-            "z/Containerfile",
-        )
-    )
+    expected = sorted(str(tmp_path / n) for n in found)
     assert files == expected
 
 

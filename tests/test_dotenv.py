@@ -9,10 +9,8 @@ replays the value table through ``docker compose config``.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import tempfile
-from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -21,6 +19,7 @@ from hypothesis import strategies as st
 
 from mllint.model.span import Span
 from mllint.parsers.dotenv import DotenvEntry, DotenvProblem, load_dotenv, parse_dotenv
+from tests.compose_oracle import oracle_binary
 
 # (text, env, expected final values, source). The final value of a key is its last entry's.
 VALUES: list[tuple[str, dict[str, str], dict[str, str], str]] = [
@@ -296,18 +295,7 @@ def test_never_raises_on_any_text(text: str) -> None:
 
 
 # --------------------------------------------------------------------------- differential
-def _compose_binary() -> Path | None:
-    spec = find_spec("compose")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / "docker-compose"
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-_BINARY = _compose_binary()
+_BINARY = Path(found) if (found := oracle_binary()) else None
 _UNSET = "<unset>"
 
 

