@@ -27,6 +27,7 @@ CATEGORIES = {
     "3": "resources",
     "4": "security",
     "5": "volumes",
+    "6": "ml",
 }
 
 

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 
 from mllint.lint import Settings, lint
-from tests.snippets import a, b, c, d, e
+from tests.snippets import load_cases
 
-CASES: list[tuple[str, str, list[int]]] = [*a.CASES, *b.CASES, *c.CASES, *d.CASES, *e.CASES]
+#: Every module of tests/snippets/ holds a CASES list: add a module for a new batch of rules.
+CASES: list[tuple[str, str, list[int]]] = load_cases("tests.snippets")
 
 
 def _id(case: tuple[str, str, list[int]]) -> str:

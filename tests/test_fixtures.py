@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from mllint.engine.finding import Finding
 from tests.helpers import FIXTURES, NEEDS_ALL_RULES, lint_only
 
 ANNOTATION = re.compile(r"^\s*#\s*(expect|ok|todo-expect):\s*(ML\d{3})((?:\s+\w+=[+-]?\d+)*)\s*$")
@@ -45,7 +46,16 @@ def parse_annotations(text: str) -> list[Expectation]:
 
 
 def fixture_files() -> list[Path]:
-    return sorted(p for p in (FIXTURES / "rules").glob("ML*/*") if p.is_file())
+    """Single-file fixtures, and folders: a folder is linted as a user lints a project (compose
+    file with its override, Dockerfiles, .env, requirements), and the annotations of every file
+    in it count, each against the findings in that file."""
+    return sorted((FIXTURES / "rules").glob("ML*/*"))
+
+
+def _annotated_files(path: Path) -> list[Path]:
+    if path.is_file():
+        return [path]
+    return sorted(p for p in path.rglob("*") if p.is_file())
 
 
 def _match(
@@ -65,25 +75,38 @@ def _match(
 @pytest.mark.parametrize("path", fixture_files(), ids=lambda p: f"{p.parent.name}/{p.name}")
 def test_fixture(path: Path) -> None:
     rule = path.parent.name
-    annotations = [
-        a
-        for a in parse_annotations(path.read_text(encoding="utf-8", errors="replace"))
-        if a.rule == rule
-    ]
     report = lint_only(path, rule, with_all=rule in NEEDS_ALL_RULES)
     assert not report.crashes, report.crashes
-    actual = [(f.span.line, f.span.column) for f in report.findings if f.rule_id == rule]
+    assert not report.errors, report.errors
+    found = [f for f in report.findings if f.rule_id == rule]
+    files = _annotated_files(path)
+    strays = [f for f in found if Path(f.path).resolve() not in {p.resolve() for p in files}]
+    assert not strays, f"{rule} findings outside the fixture: {strays}"
+    for file in files:
+        annotations = [
+            a
+            for a in parse_annotations(file.read_text(encoding="utf-8", errors="replace"))
+            if a.rule == rule
+        ]
+        here = [f for f in found if Path(f.path).resolve() == file.resolve()]
+        _check_file(file.name, rule, annotations, here)
+
+
+def _check_file(
+    name: str, rule: str, annotations: list[Expectation], findings: list[Finding]
+) -> None:
+    actual = [(f.span.line, f.span.column) for f in findings]
     expected = [(a.line, a.column) for a in annotations if a.kind == "expect"]
     missing, unexpected = _match(expected, actual)
     todo = [(a.line, a.column) for a in annotations if a.kind == "todo-expect"]
     fixed_todo, unexpected = _match(todo, unexpected) if todo else ([], unexpected)
-    messages = {(f.span.line, f.span.column): f.message for f in report.findings}
-    assert not missing, f"expected {rule} at (line, col) {missing}, got {sorted(actual)}"
-    assert not unexpected, f"unexpected {rule} at {unexpected}: " + "; ".join(
+    messages = {(f.span.line, f.span.column): f.message for f in findings}
+    assert not missing, f"{name}: expected {rule} at (line, col) {missing}, got {sorted(actual)}"
+    assert not unexpected, f"{name}: unexpected {rule} at {unexpected}: " + "; ".join(
         messages[u] for u in unexpected
     )
     now_found = [t for t in todo if t not in fixed_todo]
-    assert not now_found, f"todo-expect now fires at {now_found}: promote it to expect"
+    assert not now_found, f"{name}: todo-expect now fires at {now_found}: promote it to expect"
     ok_lines = {a.line for a in annotations if a.kind == "ok"}
     assert not ok_lines & {line for line, _ in actual}
 
