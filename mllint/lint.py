@@ -146,7 +146,16 @@ def lint(
         keep = per_file_filter(settings.per_file_ignores, settings.root, catalog)
         report.findings = [f for f in report.findings if keep(f)]
     report.findings = sorted(set(report.findings), key=lambda f: f.sort_key)
+    _add_sources(report)
     return report
+
+
+def _add_sources(report: Report) -> None:
+    """Lines for code frames and fingerprints of findings in files no parser kept (a
+    requirements file, a Dockerfile a project rule points into)."""
+    for path in {f.path for f in report.findings} - set(report.sources):
+        with contextlib.suppress(OSError):
+            report.sources[path] = tuple(_read(path).decode("utf-8", "replace").splitlines())
 
 
 def _excluded(settings: Settings, paths: Sequence[str]) -> Callable[[str], bool]:
@@ -177,6 +186,7 @@ class Build(NamedTuple):
     dockerfile: str
     args: tuple[tuple[str, str], ...]
     target: str | None
+    context: str | None = None  # the build context folder; None: the Dockerfile's folder
 
 
 _ARG_NAMES = re.compile(r"^[ \t]*ARG[ \t]+(.+)$", re.IGNORECASE | re.MULTILINE)
@@ -191,13 +201,11 @@ def _distinct(builds: list[Build], data: bytes | None = None) -> list[Build | No
         declared = {
             w.split("=", 1)[0] for m in _ARG_NAMES.finditer(text) for w in m.group(1).split()
         }
-    seen = list(
-        dict.fromkeys(
-            (tuple(a for a in b.args if declared is None or a[0] in declared), b.target)
-            for b in builds
-        )
-    )
-    return [Build("", args, target) for args, target in seen] or [None]
+    seen: dict[tuple[tuple[tuple[str, str], ...], str | None], str | None] = {}
+    for b in builds:
+        key = (tuple(a for a in b.args if declared is None or a[0] in declared), b.target)
+        seen.setdefault(key, b.context)  # one context per variant: the first service's
+    return [Build("", args, target, context) for (args, target), context in seen.items()] or [None]
 
 
 def _lint_dockerfile(
@@ -237,6 +245,21 @@ def _lint_dockerfile(
         )
         found.extend(findings)
         report.crashes.extend(crashes)
+        if _has_target(rules, catalog, "build"):
+            from mllint.parsers.context import load_image_build
+
+            image = load_image_build(model, build.context if build else None)
+            findings, crashes = run_rules(
+                "build",
+                image,
+                name,
+                rules,
+                catalog,
+                options=settings.options,
+                severities=settings.severities,
+            )
+            found.extend(findings)
+            report.crashes.extend(crashes)
     assert model is not None
     if settings.inline_ignores:
         spans = {i.span.line: range(i.span.line, i.span.end_line + 1) for i in model.instructions}
@@ -253,6 +276,10 @@ def _lint_dockerfile(
         report.sources[name] = model.lines
     report.findings.extend(found)
     report.files.append(name)
+
+
+def _has_target(rules: Sequence[RegisteredRule], catalog: Catalog, target: str) -> bool:
+    return any(catalog[r.id].target == target for r in rules)
 
 
 def _suppress(
@@ -366,13 +393,26 @@ def _lint_compose(
         options=settings.options,
         severities=settings.severities,
     )
+    builds = _builds(project)
+    if _has_target(rules, catalog, "project"):
+        more, more_crashes = run_rules(
+            "project",
+            _project_model(project, builds),
+            files[0],
+            rules,
+            catalog,
+            options=settings.options,
+            severities=settings.severities,
+        )
+        findings += more
+        crashes += more_crashes
     if settings.inline_ignores:
         from mllint.engine.suppress import yaml_extent
 
         findings = _suppress(
             findings,
             project.sources,
-            lambda p: yaml_extent(project.sources[p]),
+            lambda p: yaml_extent(project.sources.get(p, ())),
             rules,
             catalog,
             settings,
@@ -386,7 +426,32 @@ def _lint_compose(
     report.findings.extend(findings)
     report.crashes.extend(crashes)
     report.files.extend(f for f in files if f not in report.files)
-    return _builds(project)
+    return [b for _, b in builds]
+
+
+def _project_model(project: ComposeProject, builds: list[tuple[str, Build]]) -> Any:
+    """The project with each service's Dockerfile parsed as that service builds it (one parse
+    per distinct Dockerfile, args and target)."""
+    from mllint.model.context import Project, ServiceBuild
+    from mllint.parsers.context import load_image_build
+
+    parsed: dict[Build, Any] = {}
+    out = []
+    for name, build in builds:
+        service = project.service(name)
+        if service is None:
+            continue
+        if build not in parsed:
+            try:
+                data = _read(build.dockerfile)
+            except OSError:
+                continue
+            model = parse_dockerfile_bytes(
+                data, build.dockerfile, build_args=dict(build.args), target=build.target
+            )
+            parsed[build] = load_image_build(model, build.context)
+        out.append(ServiceBuild(service, parsed[build]))
+    return Project(project, tuple(out))
 
 
 def _with_profile(finding: Finding, profiles: Mapping[str, tuple[str, ...]]) -> Finding:
@@ -400,8 +465,9 @@ def _with_profile(finding: Finding, profiles: Mapping[str, tuple[str, ...]]) -> 
     return finding._replace(message=f"{finding.message} [profiles: {', '.join(profiles[name])}]")
 
 
-def _builds(project: ComposeProject) -> list[Build]:
-    """The local Dockerfiles the services build, with their known build args and target."""
+def _builds(project: ComposeProject) -> list[tuple[str, Build]]:
+    """The local Dockerfiles the services build (service name, build), with their known build
+    args, target and context."""
     from mllint.model.compose import is_unknown, text
     from mllint.model.yaml import YMap, YScalar
 
@@ -429,9 +495,12 @@ def _builds(project: ComposeProject) -> list[Build]:
             continue
         if not context or "://" in context or context.startswith("git@"):
             continue  # a remote context: nothing on disk to lint
-        path = os.path.join(project.directory, context, dockerfile)
+        folder = os.path.normpath(os.path.join(project.directory, context))
+        path = os.path.join(folder, dockerfile)
         if os.path.isfile(path):
-            out.append(Build(os.path.normpath(path), tuple(sorted(args)), target))
+            out.append(
+                (service.name, Build(os.path.normpath(path), tuple(sorted(args)), target, folder))
+            )
     return out
 
 

@@ -19,6 +19,10 @@ class RuleCrash(NamedTuple):
     error: str
 
 
+def _applies(rule_target: str, target: str) -> bool:
+    return rule_target == target or (rule_target == "any" and target in ("dockerfile", "compose"))
+
+
 def run_rules(
     target: str,
     model: Any,
@@ -30,14 +34,16 @@ def run_rules(
     severities: Mapping[str, Severity] | None = None,
     phase: str = "model",
 ) -> tuple[list[Finding], list[RuleCrash]]:
-    """Run the rules of ``phase`` that apply to ``target`` ("dockerfile", "compose")."""
+    """Run the rules of ``phase`` that apply to ``target``: "dockerfile", "compose", "build" (a
+    Dockerfile with its context) or "project" (a compose project with its builds). Rules for
+    "any" file run on Dockerfiles and compose projects, once each."""
     findings: list[Finding] = []
     crashes: list[RuleCrash] = []
     for registered in rules:
         entry = catalog[registered.id]
         if registered.phase != phase:
             continue
-        if phase == "model" and entry.target not in (target, "any"):
+        if phase == "model" and not _applies(entry.target, target):
             continue
         opts = (options or {}).get(registered.id) or registered.default_options()
         ctx: RuleContext[Any] = RuleContext(path, opts)
