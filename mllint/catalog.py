@@ -60,15 +60,17 @@ class RuleEntry(NamedTuple):
     options: Mapping[str, Mapping[str, Any]]
     equivalents: Mapping[str, tuple[str, ...]]
     tags: tuple[str, ...]
-    path: Path
+    path: Path  # the YAML entry; for an organisation's policy, its config file
+    url: str | None = None  # a policy's own documentation link
+    doc: Mapping[str, Any] | None = None  # a policy's whole entry (it has no YAML file)
 
     @property
     def help_url(self) -> str:
-        return DOCS_URL.format(id=self.id)
+        return self.url or DOCS_URL.format(id=self.id)
 
     def document(self) -> dict[str, Any]:
         """The whole catalog entry: rationale, fix, examples, references."""
-        return read_entry(self.path)
+        return dict(self.doc) if self.doc is not None else read_entry(self.path)
 
 
 def catalog_dir() -> Path:
@@ -102,6 +104,11 @@ class Catalog(Mapping[str, RuleEntry]):
     def lookup(self, ref: str) -> RuleEntry | None:
         """A rule by id (any case) or by name."""
         return self._by_id.get(ref.upper()) or self._by_name.get(ref.lower())
+
+    def extended(self, entries: Iterable[RuleEntry]) -> Catalog:
+        """This catalog with more entries (an organisation's policies)."""
+        extra = list(entries)
+        return Catalog([*self._by_id.values(), *extra]) if extra else self
 
 
 def _entry(data: Mapping[str, Any], path: Path) -> RuleEntry:

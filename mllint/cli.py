@@ -10,9 +10,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from mllint import __version__
+
+if TYPE_CHECKING:
+    from mllint.catalog import Catalog
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -210,15 +213,38 @@ def run_lint(argv: Sequence[str]) -> int:
     return EXIT_FINDINGS if any(f.severity >= threshold for f in report.findings) else EXIT_OK
 
 
+def _config_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--config", metavar="FILE", help="the config whose policies to list as well")
+    p.add_argument("--isolated", action="store_true", help="read no config file")
+
+
+def _catalog_with_policies(args: argparse.Namespace) -> Catalog:
+    """mllint's rules and the policies of the config found from the working directory."""
+    from mllint.catalog import load_catalog
+    from mllint.config import ConfigError, config_for
+
+    catalog = load_catalog()
+    try:
+        config = config_for(["."], config=args.config, isolated=args.isolated)
+    except ConfigError as exc:
+        raise UsageError(str(exc)) from None
+    if config is not None and config.policies:
+        from mllint.policies import with_policies
+
+        catalog = with_policies(catalog, config.policies)
+    return catalog
+
+
 def run_rules_command(argv: Sequence[str]) -> int:
     p = argparse.ArgumentParser(prog="mllint rules", description="List the rules.")
     p.add_argument("--format", choices=("text", "json"), default="text")
     p.add_argument("--category", help="only rules of this category (e.g. security)")
+    _config_arguments(p)
     args = p.parse_args(argv)
-    from mllint.catalog import CATEGORIES, load_catalog
+    from mllint.catalog import CATEGORIES
     from mllint.rule_docs import rules_json, rules_table
 
-    entries = list(load_catalog().values())
+    entries = list(_catalog_with_policies(args).values())
     if args.category:
         if args.category not in CATEGORIES.values():
             raise UsageError(
@@ -233,11 +259,11 @@ def run_rule_command(argv: Sequence[str]) -> int:
     p = argparse.ArgumentParser(prog="mllint rule", description="Explain one rule.")
     p.add_argument("rule", help="rule id or name, e.g. ML101 or unpinned-base-image")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    _config_arguments(p)
     args = p.parse_args(argv)
-    from mllint.catalog import load_catalog
     from mllint.rule_docs import rule_json, rule_text
 
-    entry = load_catalog().lookup(args.rule)
+    entry = _catalog_with_policies(args).lookup(args.rule)
     if entry is None:
         raise UsageError(f"unknown rule '{args.rule}' (see 'mllint rules')")
     sys.stdout.write(rule_json(entry) if args.format == "json" else rule_text(entry))

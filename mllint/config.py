@@ -63,6 +63,7 @@ from mllint.engine.selection import SelectionError, select_rules
 if TYPE_CHECKING:
     from mllint.engine.finding import Finding
     from mllint.lint import Settings
+    from mllint.policies import Policy
 
 YAML_NAMES = (".mllint.yaml", ".mllint.yml")
 PYPROJECT = "pyproject.toml"
@@ -76,6 +77,7 @@ KEYS = (
     "fail-on",
     "options",
     "exclude",
+    "policies",
 )
 SEVERITIES = ("error", "warning", "info")
 SCHEMA_NAME = "config.schema.json"
@@ -101,6 +103,7 @@ class Config(NamedTuple):
     fail_on: Severity | None = None
     options: Mapping[str, Mapping[str, Any]] = {}  # rule id -> kebab-case option -> value
     exclude: tuple[str, ...] = ()
+    policies: tuple[Policy, ...] = ()  # the organisation's own rules (mllint.policies)
 
     @property
     def root(self) -> Path:
@@ -378,6 +381,19 @@ class _Validator:
         for key in data:
             if key not in KEYS:
                 self.fail((key,), f"unknown key '{key}'{section}{_hint(key, KEYS)}")
+        policies: tuple[Policy, ...] = ()
+        if "policies" in data:
+            from mllint.policies import parse_policies, with_policies
+
+            policies = parse_policies(
+                data["policies"],
+                self.fail,
+                self.catalog,
+                Path(os.path.abspath(self.path)),
+                _hint,
+            )
+            # Policies are rules: select, ignore, severity and per-file-ignores may name them.
+            self.catalog = with_policies(self.catalog, policies)
         return Config(
             path=Path(os.path.abspath(self.path)),
             select=self.rules("select", data["select"]) if "select" in data else None,
@@ -388,6 +404,7 @@ class _Validator:
             fail_on=self.level(("fail-on",), data["fail-on"]) if "fail-on" in data else None,
             options=self.options(data.get("options", {})),
             exclude=self.globs("exclude", data.get("exclude", [])),
+            policies=policies,
         )
 
     def strings(self, at: tuple[str | int, ...], value: object, what: str) -> tuple[str, ...]:
@@ -731,6 +748,11 @@ def apply_config(
         return settings
     catalog = catalog or load_catalog()
     changes: dict[str, Any] = {}
+    if config.policies:
+        from mllint.policies import with_policies
+
+        catalog = with_policies(catalog, config.policies)
+        changes["policies"] = (*config.policies, *settings.policies)
     if settings.select is None:
         # ruff's layering: the file's own select/extend-select/ignore make the base that the
         # command line's --extend-select and --ignore then adjust.
@@ -839,6 +861,38 @@ def starter(fmt: str, catalog: Catalog | None = None) -> str:
             out += [f"# {description}" if toml else f"#    # {description}"]
             value = _literal(spec.get("default"), toml)
             out += [f"#{name} = {value}" if toml else f"#    {name}: {value}"]
+    out += [
+        "",
+        "# Your organisation's own rules: listed by 'mllint rules', selected, ignored and",
+        "# suppressed like any rule. Kinds: allowed-base-images (allow), required-labels",
+        "# (labels), banned-packages and required-packages (packages, managers),",
+        "# required-service-keys (keys; 'a|b' for either, dotted paths for nested keys).",
+    ]
+    if toml:
+        out += [
+            "#[[tool.mllint.policies]]",
+            '#id = "ORG001"',
+            '#kind = "allowed-base-images"',
+            '#allow = ["nvcr.io/nvidia/**", "registry.example.com/**", "python"]',
+            '#severity = "error"',
+            '#message = "ask #platform-team to mirror other images"',
+            "#[[tool.mllint.policies]]",
+            '#id = "ORG002"',
+            '#kind = "required-service-keys"',
+            '#keys = ["healthcheck", "mem_limit|deploy.resources.limits.memory"]',
+        ]
+    else:
+        out += [
+            "#policies:",
+            "#  - id: ORG001",
+            "#    kind: allowed-base-images",
+            '#    allow: ["nvcr.io/nvidia/**", "registry.example.com/**", "python"]',
+            "#    severity: error",
+            '#    message: "ask #platform-team to mirror other images"',
+            "#  - id: ORG002",
+            "#    kind: required-service-keys",
+            '#    keys: ["healthcheck", "mem_limit|deploy.resources.limits.memory"]',
+        ]
     return "\n".join(out) + "\n"
 
 

@@ -42,6 +42,7 @@ class Settings(NamedTuple):
     per_file_ignores: Sequence[tuple[str, Sequence[str]]] = ()  # (glob, rules it drops)
     exclude: Sequence[str] = ()  # paths skipped when walking folders (named files still run)
     root: str | None = None  # the config file's folder
+    policies: Sequence[Any] = ()  # mllint.policies.Policy: an organisation's own rules
 
 
 class Report:
@@ -61,6 +62,7 @@ class Report:
         self.errors = errors or []  # paths that could not be linted at all
         self.sources: dict[str, tuple[str, ...]] = {}  # lines of the files with findings
         self.notes: list[str] = []  # files skipped on purpose, said on stderr
+        self.catalog: Catalog | None = None  # the rules known to the run, policies included
 
     def counts(self) -> dict[Severity, int]:
         out = dict.fromkeys(Severity, 0)
@@ -73,9 +75,24 @@ def load_rules(settings: Settings, catalog: Catalog | None = None) -> list[Regis
     """The registered rule functions chosen by ``settings`` (importing the checks once)."""
     import mllint.checks  # noqa: F401 - registers every rule
 
-    catalog = catalog or load_catalog()
+    catalog = catalog or run_catalog(settings)
     ids = select_rules(catalog, settings.select, settings.extend_select, settings.ignore)
-    return [REGISTRY[i] for i in ids if i in REGISTRY]
+    registry = dict(REGISTRY)
+    if settings.policies:
+        from mllint.checks.policies import policy_rule
+
+        registry.update((p.id, policy_rule(p)) for p in settings.policies)
+    return [registry[i] for i in ids if i in registry]
+
+
+def run_catalog(settings: Settings) -> Catalog:
+    """The catalog of a run: mllint's rules and the organisation's policies."""
+    catalog = load_catalog()
+    if settings.policies:
+        from mllint.policies import with_policies
+
+        catalog = with_policies(catalog, settings.policies)
+    return catalog
 
 
 def lint(
@@ -93,7 +110,7 @@ def lint(
     own (a ``*.override.*`` file together with its base file).
     """
     settings = settings or Settings()
-    catalog = load_catalog()
+    catalog = run_catalog(settings)
     rules = load_rules(settings, catalog)
     files, errors = discover(list(paths))
     excluded = _excluded(settings, paths)
@@ -101,6 +118,7 @@ def lint(
     missing = [f for f in compose_files if not os.path.isfile(f)]
     errors += [f"{f}: no such file" for f in missing]
     report = Report([], [], [r.id for r in rules], errors=errors)
+    report.catalog = catalog
     stdin: dict[str, bytes] = {}
     dockerfiles: list[tuple[str, bytes | None]] = []
     compose: list[str] = []

@@ -8,26 +8,25 @@ from __future__ import annotations
 import os
 from collections import Counter
 from pathlib import Path
-from typing import Union
 
 import pytest
 
 from mllint.lint import Settings, lint
 from tests.snippets import load_cases
 
-Files = Union[str, dict[str, str]]
-CASES: list[tuple[Files, str, list[Union[int, str]]]] = load_cases("tests.compose_snippets")
+Files = str | dict[str, str]
+CASES: list[tuple[Files, str, list[int | str]]] = load_cases("tests.compose_snippets")
 
 
 def _files(files: Files) -> dict[str, str]:
     return {"compose.yaml": files} if isinstance(files, str) else files
 
 
-def _where(expected: Union[int, str]) -> str:
+def _where(expected: int | str) -> str:
     return f"compose.yaml:{expected}" if isinstance(expected, int) else expected
 
 
-def _id(case: tuple[Files, str, list[Union[int, str]]]) -> str:
+def _id(case: tuple[Files, str, list[int | str]]) -> str:
     files, rule, lines = case
     text = _files(files).get("compose.yaml", next(iter(_files(files).values())))
     last = [x for x in text.strip().splitlines() if x.strip()]
@@ -36,7 +35,7 @@ def _id(case: tuple[Files, str, list[Union[int, str]]]) -> str:
 
 @pytest.mark.parametrize(("files", "rule", "expected"), CASES, ids=[_id(x) for x in CASES])
 def test_compose_snippet(
-    tmp_path: Path, files: Files, rule: str, expected: list[Union[int, str]]
+    tmp_path: Path, files: Files, rule: str, expected: list[int | str]
 ) -> None:
     for name, text in _files(files).items():
         path = tmp_path / name

@@ -566,7 +566,10 @@ def test_init_toml_appends_to_pyproject(project: Path) -> None:
     assert result.returncode == 0, result.stderr
     text = (project / "pyproject.toml").read_text()
     assert text.startswith('[project]\nname = "demo"\n\n[tool.mllint]\n')
-    assert all(f"#{key} = " in text or f"#[tool.mllint.{key}]" in text for key in KEYS)
+    assert all(
+        f"#{key} = " in text or f"#[tool.mllint.{key}]" in text or f"#[[tool.mllint.{key}]]" in text
+        for key in KEYS
+    )
     assert tomllib.loads(text)["project"] == {"name": "demo"}
     assert load_config(project / "pyproject.toml") == Config(path=project / "pyproject.toml")
     assert find_config(project) == project / "pyproject.toml"
@@ -712,6 +715,19 @@ GOOD = [
     {"per-file-ignores": {"tests/**": ["ML101"]}, "exclude": ["a/**", "b"]},
     {"severity": {"ML101": "error", "runs-as-root": "info"}, "fail-on": "info"},
     {"options": {}},
+    {
+        "policies": [
+            {"id": "ORG001", "kind": "allowed-base-images", "allow": ["nvcr.io/**"]},
+            {
+                "id": "ACME010",
+                "kind": "banned-packages",
+                "packages": ["telnet"],
+                "managers": ["apt"],
+            },
+            {"id": "ORG002", "kind": "required-service-keys", "keys": ["healthcheck"]},
+        ],
+        "ignore": ["ORG002"],
+    },
 ]
 #: Files both reject: shapes and types, which is all the schema can know.
 BAD_SHAPES = [
@@ -733,6 +749,13 @@ BAD_SHAPES = [
     {"exclude": "a"},
     {"exclude": [""]},
     {"exclude": [None]},
+    {"policies": {"id": "ORG001"}},
+    {"policies": [{"id": "ORG001", "kind": "required-labels"}]},
+    {"policies": [{"id": "ML900", "kind": "required-labels", "labels": ["a"]}]},
+    {"policies": [{"id": "ORG001", "kind": "required-label", "labels": ["a"]}]},
+    {"policies": [{"id": "ORG001", "kind": "required-labels", "labels": ["a"], "allow": ["x"]}]},
+    {"policies": [{"id": "ORG001", "kind": "required-labels", "labels": []}]},
+    {"policies": [{"id": "ORG001", "kind": "required-labels", "labels": ["a"], "severity": "x"}]},
 ]
 #: Files only the loader rejects: it knows the rules, their options and what a glob is.
 BAD_NAMES = [
@@ -741,6 +764,17 @@ BAD_NAMES = [
     {"severity": {"ML101": "error", "unpinned-base-image": "info"}},
     {"options": {"ML101": {"registries": ["a"]}}},
     {"exclude": ["a["]},
+    {
+        "policies": [
+            {"id": "ORG001", "kind": "banned-packages", "packages": ["a"], "managers": ["pipx"]}
+        ]
+    },
+    {
+        "policies": [
+            {"id": "ORG001", "kind": "required-labels", "labels": ["a"]},
+            {"id": "ORG001", "kind": "required-labels", "labels": ["b"]},
+        ]
+    },
 ]
 
 

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 
 from mllint.catalog import CATEGORIES, Catalog, RuleEntry
+
+#: Ids of an organisation's policies (ORG001, SEC010) and their prefixes.
+_POLICY_PREFIX = re.compile(r"[A-Z]{2,8}[0-9]{0,3}")
 
 
 class SelectionError(ValueError):
@@ -18,6 +22,8 @@ def _matches(ref: str, entry: RuleEntry) -> bool:
         return True
     if upper.startswith("ML") and upper[2:].isdigit():
         return entry.id.startswith(upper)
+    if upper == entry.id or (_POLICY_PREFIX.fullmatch(upper) and entry.id.startswith(upper)):
+        return True  # an organisation's policy (ORG001) or a prefix of its ids (ORG0)
     lowered = ref.lower()
     return lowered in (entry.name, entry.category) or lowered in entry.tags
 

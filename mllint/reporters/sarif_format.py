@@ -50,7 +50,7 @@ def render(report: Report, out: IO[str], *, color: bool = False) -> None:
 def sarif_log(report: Report, base: str | None = None) -> dict[str, Any]:
     """The SARIF log of ``report``; paths are made relative to ``base`` (default: cwd)."""
     base_dir = os.path.abspath(base or os.getcwd())
-    catalog = load_catalog()
+    catalog = report.catalog or load_catalog()
     index = {rule_id: i for i, rule_id in enumerate(catalog)}
     prints = fingerprints(report)
     results = [
