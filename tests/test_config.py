@@ -819,8 +819,10 @@ def test_readme_examples_are_valid_configs(tmp_path: Path) -> None:
     readme = (ROOT / "README.md").read_text()
     section = readme.split("## Configuration\n", 1)[1].split("\n## ", 1)[0]
     blocks = re.findall(r"```(yaml|toml)\n(.*?)```", section, re.DOTALL)
-    assert [kind for kind, _ in blocks] == ["yaml", "toml"]
-    for kind, text in blocks:
+    assert [kind for kind, _ in blocks] == ["yaml", "toml", "yaml"]
+    for kind, text in blocks[:2]:
         name = ".mllint.yaml" if kind == "yaml" else "pyproject.toml"
         config = load_config(write(tmp_path / kind, name, text))
         assert config.select == ("ML1", "security") and config.per_file_ignores
+    policies = load_config(write(tmp_path / "policies", ".mllint.yaml", blocks[2][1])).policies
+    assert [p.id for p in policies] == ["ORG001", "ORG002", "ORG003", "ORG004", "ORG005"]
