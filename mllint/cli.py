@@ -9,13 +9,14 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Sequence
-from typing import IO, TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import IO, TYPE_CHECKING, Any
 
 from mllint import __version__
 
 if TYPE_CHECKING:
     from mllint.catalog import Catalog
+    from mllint.lint import Report, Settings
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 
@@ -29,7 +30,7 @@ def _lint_parser() -> argparse.ArgumentParser:
         prog="mllint",
         description="Lint the Dockerfiles and compose files of machine-learning projects. "
         "Other commands: 'mllint rules' lists the rules, 'mllint rule ID' explains one, "
-        "'mllint init' writes a starter config.",
+        "'mllint init' writes a starter config, 'mllint audit' surveys whole trees.",
     )
     p.add_argument(
         "paths",
@@ -294,6 +295,169 @@ def run_init_command(argv: Sequence[str]) -> int:
     return EXIT_OK
 
 
+def run_audit_command(argv: Sequence[str]) -> int:
+    p = argparse.ArgumentParser(
+        prog="mllint audit",
+        description="Lint every Dockerfile and compose file below the given folders (honouring "
+        ".gitignore) on every core, and summarise by rule, category, project and file.",
+    )
+    p.add_argument("paths", nargs="*", metavar="PATH", help="folders or files (default: .)")
+    p.add_argument(
+        "--format",
+        choices=("text", "markdown", "json", "concise", "sarif", "gitlab", "junit"),
+        default="text",
+        help="text: summary tables (default); markdown: the same, to paste into an issue; "
+        "json: every finding and the summary; the others as for 'mllint'",
+    )
+    p.add_argument("-o", "--output", metavar="FILE", help="write the report to FILE")
+    p.add_argument(
+        "--findings",
+        action="store_true",
+        help="text and markdown: list every finding (one line each) before the summary",
+    )
+    p.add_argument("-j", "--jobs", type=int, default=None, help="processes (default: one per core)")
+    p.add_argument("--select", metavar="RULES", action="append", help="only these rules")
+    p.add_argument("--extend-select", metavar="RULES", action="append", default=[])
+    p.add_argument("--ignore", metavar="RULES", action="append", default=[])
+    p.add_argument(
+        "--exclude", metavar="GLOB", action="append", default=[], help="paths not walked into"
+    )
+    p.add_argument("--fail-on", choices=("error", "warning", "info"), default=None)
+    p.add_argument(
+        "--no-inline-ignores", action="store_true", help="report what pragmas silence, too"
+    )
+    p.add_argument("--no-color", action="store_true")
+    _config_arguments(p)
+    args = p.parse_args(argv)
+    if args.jobs is not None and args.jobs < 1:
+        raise UsageError("--jobs must be 1 or more")
+    from mllint.audit import audit
+    from mllint.config import ConfigError, apply_config, config_for
+    from mllint.engine.finding import Severity
+    from mllint.engine.selection import SelectionError
+    from mllint.lint import Settings
+
+    paths = args.paths or ["."]
+    settings = Settings(
+        select=_split(args.select),
+        extend_select=_split(args.extend_select) or [],
+        ignore=_split(args.ignore) or [],
+        inline_ignores=not args.no_inline_ignores,
+        exclude=tuple(args.exclude),
+        root=os.getcwd() if args.exclude else None,
+    )
+    try:
+        config = config_for(paths, config=args.config, isolated=args.isolated)
+        settings = apply_config(config, settings)
+        from mllint.lint import load_rules
+
+        load_rules(settings)  # a bad --select stops here, before any work
+    except (ConfigError, SelectionError) as exc:
+        raise UsageError(str(exc)) from None
+    excluded = _exclude_matcher(settings)
+    with _progress_bar(args) as progress:
+        outcome = audit(paths, settings, jobs=args.jobs, progress=progress, excluded=excluded)
+    report = outcome.report
+    for error in report.errors:
+        print(f"mllint: error: {error}", file=sys.stderr)
+    for note in report.notes:
+        print(f"mllint: note: {note}", file=sys.stderr)
+    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout  # noqa: SIM115
+    try:
+        _render_audit(args, report, outcome.projects, out)
+    finally:
+        if args.output:
+            out.close()
+    for crash in report.crashes:
+        print(
+            f"mllint: internal error: rule {crash.rule_id} failed on {crash.path}: "
+            f"{crash.error} (please report this)",
+            file=sys.stderr,
+        )
+    if report.crashes:
+        return EXIT_ERROR
+    fail_on = args.fail_on or (config.fail_on if config and config.fail_on else "warning")
+    threshold = Severity.parse(str(fail_on))
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in report.findings) else EXIT_OK
+
+
+def _exclude_matcher(settings: Settings) -> Callable[[str], bool]:
+    if not settings.exclude:
+        return lambda _path: False
+    from mllint.config import PathMatcher
+
+    return PathMatcher(settings.exclude, settings.root)
+
+
+def _render_audit(
+    args: argparse.Namespace, report: Report, projects: dict[str, str], out: IO[str]
+) -> None:
+    from mllint.reporters.audit_summary import render_markdown, render_text, summarise
+
+    summary = summarise(report, projects)
+    color = _use_color(args, out)
+    if args.format in ("text", "markdown"):
+        if args.findings:
+            from mllint.reporters.concise_format import render as concise
+
+            if args.format == "markdown":
+                out.write("```\n")
+            concise(report, out, color=False)
+            out.write("```\n\n" if args.format == "markdown" else "\n")
+        if args.format == "text":
+            render_text(summary, out, color=color)
+        else:
+            render_markdown(summary, out)
+    elif args.format == "json":
+        import json
+
+        from mllint.reporters.json_format import document
+
+        json.dump({**document(report), "audit": summary}, out, indent=2)
+        out.write("\n")
+    else:
+        from mllint.reporters import renderer
+
+        renderer(args.format)(report, out, color=color)
+
+
+class _progress_bar:
+    """A rich progress bar on a terminal's stderr; nothing when stderr is not a terminal."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.show = (sys.stderr.isatty() and not args.no_color) or bool(
+            sys.stderr.isatty() and os.environ.get("FORCE_COLOR")
+        )
+        self.progress: Any = None
+        self.task: Any = None
+
+    def __enter__(self) -> Callable[[int, int, int], None] | None:
+        if not sys.stderr.isatty():
+            return None
+        from rich.console import Console
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+        self.progress = Progress(
+            TextColumn("auditing"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("files, {task.fields[findings]} findings"),
+            console=Console(file=sys.stderr, no_color=not self.show),
+            transient=True,
+        )
+        self.progress.start()
+        self.task = self.progress.add_task("audit", total=None, findings=0)
+
+        def update(done: int, total: int, findings: int) -> None:
+            self.progress.update(self.task, completed=done, total=total, findings=findings)
+
+        return update
+
+    def __exit__(self, *exc: object) -> None:
+        if self.progress is not None:
+            self.progress.stop()
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -303,6 +467,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_rule_command(argv[1:])
         if argv[:1] == ["init"]:
             return run_init_command(argv[1:])
+        if argv[:1] == ["audit"]:
+            return run_audit_command(argv[1:])
         return run_lint(argv)
     except UsageError as exc:
         print(f"mllint: error: {exc}", file=sys.stderr)

@@ -41,8 +41,13 @@ def finding_dict(f: Finding) -> dict[str, Any]:
 
 
 def render(report: Report, out: IO[str], *, color: bool = False) -> None:
+    json.dump(document(report), out, indent=2)
+    out.write("\n")
+
+
+def document(report: Report) -> dict[str, Any]:
     counts = report.counts()
-    document = {
+    return {
         "version": SCHEMA_VERSION,
         "tool": {"name": "mllint", "version": __version__},
         "summary": {
@@ -52,5 +57,3 @@ def render(report: Report, out: IO[str], *, color: bool = False) -> None:
         },
         "findings": [finding_dict(f) for f in report.findings],
     }
-    json.dump(document, out, indent=2)
-    out.write("\n")
