@@ -110,6 +110,18 @@ def _lint_parser() -> argparse.ArgumentParser:
         "found above the first path",
     )
     p.add_argument("--isolated", action="store_true", help="read no config file")
+    p.add_argument(
+        "--fix", action="store_true", help="apply the safe fixes findings carry, then report"
+    )
+    p.add_argument(
+        "--unsafe-fixes",
+        action="store_true",
+        help="with --fix or --diff: also apply fixes that change behaviour (ports bound to "
+        "127.0.0.1, added healthchecks, ...)",
+    )
+    p.add_argument(
+        "--diff", action="store_true", help="print the fixes as a unified diff; change nothing"
+    )
     p.add_argument("--version", action="version", version=f"mllint {__version__}")
     return p
 
@@ -133,7 +145,6 @@ def run_lint(argv: Sequence[str]) -> int:
     if args.format is None:  # GitHub Actions shows workflow commands as annotations
         args.format = "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
     from mllint.config import ConfigError, apply_config, config_for
-    from mllint.engine.finding import Severity
     from mllint.engine.selection import SelectionError
     from mllint.lint import Settings, lint
     from mllint.reporters import renderer
@@ -160,6 +171,24 @@ def run_lint(argv: Sequence[str]) -> int:
         )
     except SelectionError as exc:
         raise UsageError(str(exc)) from None
+    if args.fix or args.diff:
+        if "-" in paths:
+            raise UsageError("--fix and --diff work on files, not on standard input")
+        report = _fix(
+            args,
+            report,
+            lambda: lint(
+                paths,
+                settings,
+                stdin_filename=args.stdin_filename,
+                compose_files=args.compose,
+                env_file=args.env_file,
+            ),
+        )
+        if args.diff:
+            return _exit_code(args, config, report)
+    elif args.unsafe_fixes:
+        raise UsageError("--unsafe-fixes goes with --fix or --diff")
     if args.write_baseline:
         from mllint.baseline import BaselineError, write_baseline
 
@@ -209,9 +238,61 @@ def run_lint(argv: Sequence[str]) -> int:
         )
     if report.errors or report.crashes:
         return EXIT_ERROR
+    return _exit_code(args, config, report)
+
+
+def _exit_code(args: argparse.Namespace, config: Any, report: Report) -> int:
+    from mllint.engine.finding import Severity
+
     fail_on = args.fail_on or (config.fail_on if config and config.fail_on else "warning")
     threshold = Severity.parse(str(fail_on))
     return EXIT_FINDINGS if any(f.severity >= threshold for f in report.findings) else EXIT_OK
+
+
+#: Rounds of fixing: each lints again, for fixes that waited on an overlapping one.
+FIX_ROUNDS = 10
+
+
+def _fix(args: argparse.Namespace, report: Report, relint: Callable[[], Report]) -> Report:
+    """Apply (or, with --diff, print) the fixes; the report of what remains."""
+    from mllint.fixer import FixError, plan, unified_diff, write_text
+
+    if args.diff:
+        step = plan(report.findings, args.unsafe_fixes)
+        for path, (before, after) in sorted(step.texts.items()):
+            sys.stdout.write(unified_diff(os.path.normpath(path), before, after))
+        done = set(step.applied)
+        print(
+            f"mllint: {_count(len(done), 'fix', 'fixes')} in "
+            f"{_count(len(step.texts), 'file')} would be applied",
+            file=sys.stderr,
+        )
+        report.findings = [f for f in report.findings if f not in done]
+        return report
+    applied = 0
+    changed: set[str] = set()
+    for _ in range(FIX_ROUNDS):
+        step = plan(report.findings, args.unsafe_fixes)
+        if not step.texts:
+            break
+        try:
+            for path, (_before, after) in sorted(step.texts.items()):
+                write_text(path, after)
+                changed.add(path)
+        except FixError as exc:
+            raise UsageError(str(exc)) from None
+        applied += len(step.applied)
+        report = relint()
+    if applied:
+        print(
+            f"mllint: fixed {_count(applied, 'problem')} in {_count(len(changed), 'file')}",
+            file=sys.stderr,
+        )
+    return report
+
+
+def _count(n: int, word: str, plural: str | None = None) -> str:
+    return f"{n} {word if n == 1 else plural or word + 's'}"
 
 
 def _config_arguments(p: argparse.ArgumentParser) -> None:

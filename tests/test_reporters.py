@@ -370,7 +370,10 @@ def test_github_commands(tmp_path: Path) -> None:
     assert result.returncode == 1
     lines = result.stdout.splitlines()
     assert len(lines) == len(findings) + 1
-    assert lines[-1] == "Found 12 problems (3 errors, 7 warnings, 2 info) in 3 files."
+    assert lines[-1] == (
+        "Found 12 problems (3 errors, 7 warnings, 2 info) in 3 files; "
+        "2 fixable with --fix, 1 more with --unsafe-fixes."
+    )
     for line, f in zip(lines, findings, strict=False):
         name, props, data = parse_command(line)
         assert name == GITHUB[f["severity"]]

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Iterator, Mapping, Sequence
 
 from mllint.checks.dockerfile_walk import env_before, exported, runs, scope_before
+from mllint.checks.edits import after, append_to_run, fix
 from mllint.checks.package_managers import (
     FAMILIES,
     Invocation,
@@ -69,12 +70,16 @@ def pip_cache_in_layer(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
                     "PIP_NO_CACHE_DIR" in env and env["PIP_NO_CACHE_DIR"] is None
                 ):
                     continue
+                verb = None  # an exec-form RUN holds JSON strings: no fix placed there
+                if not instr.is_exec_form:
+                    verb = next((w for w in command.argv if w.text == "install"), None)
                 yield ctx.finding(
                     command.argv[0].span,
                     "pip keeps its download cache in the image layer (for torch and CUDA wheels "
                     "that is gigabytes); add --no-cache-dir or a cache mount",
                     fix="pip install --no-cache-dir …  or  RUN --mount=type=cache,"
                     "target=/root/.cache/pip pip install …",
+                    autofix=fix("add --no-cache-dir", verb and after(verb, " --no-cache-dir")),
                 )
 
 
@@ -244,17 +249,22 @@ def _cache_hit(
             "`rm -rf /var/lib/apt/lists/*`",
             fix="… && rm -rf /var/lib/apt/lists/*  or  RUN --mount=type=cache,"
             "target=/var/lib/apt/lists,sharing=locked …",
+            autofix=fix(
+                "remove the apt lists", append_to_run(instr, "rm -rf /var/lib/apt/lists/*")
+            ),
         )
     if inv.family == "apk" and verb == "add":
         if inv.unknown or inv.has("--no-cache") or cached(instr, _apk_cache):
             return None
         if any(removes(c, _apk_cache) for c in commands[k + 1 :]):
             return None
+        verb_word = inv.positionals[0] if inv.positionals else None
         return ctx.finding(
             inv.program.span,
             "apk add without --no-cache keeps the package index in /var/cache/apk in this "
             "layer; use `apk add --no-cache`",
             fix="apk add --no-cache …",
+            autofix=fix("add --no-cache", verb_word and after(verb_word, " --no-cache")),
         )
     if inv.family == "rpm" and _rpm_installs(inv):
         cache = _RPM_CACHE_DIRS.get(tool, "/var/cache/dnf")
@@ -265,6 +275,7 @@ def _cache_hit(
             f"{tool} {verb} leaves its package and metadata cache ({cache}) in this layer; "
             f"end the same RUN with `{tool} clean all`",
             fix=f"… && {tool} clean all  (or rm -rf {cache})",
+            autofix=fix(f"{tool} clean all", append_to_run(instr, f"{tool} clean all")),
         )
     if inv.family == "zypper" and verb in _ZYPPER_INSTALLS:
         if cached(instr, _zypp_cache) or _cleaned(
@@ -276,6 +287,7 @@ def _cache_hit(
             f"zypper {verb} leaves its repository metadata and package cache (/var/cache/zypp) "
             "in this layer; end the same RUN with `zypper clean --all`",
             fix="… && zypper clean --all",
+            autofix=fix("zypper clean --all", append_to_run(instr, "zypper clean --all")),
         )
     if inv.family == "conda" and _conda_installs(inv):
         if _conda_cached(df, instr) or _cleaned(
@@ -290,6 +302,7 @@ def _cache_hit(
             "extracted copy (gigabytes for pytorch, cudatoolkit and MKL), in this layer; "
             f"end the same RUN with `{clean}`",
             fix=f"… && {clean}  or  RUN --mount=type=cache,target=/opt/conda/pkgs …",
+            autofix=fix(clean, append_to_run(instr, clean)),
         )
     return None
 
@@ -379,6 +392,10 @@ def apt_install_recommends(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[H
                 "recommended package: X11 libraries, fonts, documentation and compilers, often "
                 "hundreds of MB on top of a CUDA image",
                 fix=f"{inv.tool} install -y --no-install-recommends …",
+                autofix=fix(
+                    "add --no-install-recommends",
+                    after(inv.positionals[0], " --no-install-recommends"),
+                ),
             )
 
 

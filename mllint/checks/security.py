@@ -8,6 +8,7 @@ from collections.abc import Iterator, Sequence
 
 from mllint.checks.compose_walk import environment, ports
 from mllint.checks.dockerfile_walk import pipelines, runs
+from mllint.checks.edits import fix, replace_scalar
 from mllint.checks.package_managers import (
     FAMILIES,
     scan,
@@ -19,9 +20,9 @@ from mllint.checks.resources import (
     RPM_CONF,
 )
 from mllint.engine.context import Hit, RuleContext
-from mllint.engine.finding import Severity
+from mllint.engine.finding import Autofix, Severity
 from mllint.engine.registry import rule
-from mllint.model.compose import ComposeProject
+from mllint.model.compose import ComposeProject, Port
 from mllint.model.dockerfile import Dockerfile, KeyValue
 from mllint.model.shell import Command, Word
 from mllint.model.span import Span
@@ -204,7 +205,19 @@ def port_on_all_interfaces(project: ComposeProject, ctx: RuleContext[None]) -> I
                 fix=f'"127.0.0.1:{p.published or target}:{p.target}"',
                 path=p.node.path,
                 severity=Severity.ERROR if what else None,
+                autofix=_bind_to_loopback(p),
             )
+
+
+def _bind_to_loopback(p: Port) -> Autofix | None:
+    """Bind a short-syntax port without host IP to 127.0.0.1: unsafe, since whatever reached
+    it from other machines stops working."""
+    node = p.node
+    if p.host_ip is not None or not isinstance(node, YScalar) or not p.known:
+        return None
+    quote = node.style if node.style in ("'", '"') else ""
+    new = f"{quote}127.0.0.1:{node.text}{quote}"
+    return fix("bind the port to 127.0.0.1", replace_scalar(node, new), safe=False)
 
 
 @rule("ML403")

@@ -8,6 +8,7 @@ from typing import NamedTuple
 
 from mllint.checks.compose_walk import scalars
 from mllint.checks.dockerfile_walk import scope_before
+from mllint.checks.edits import fix, replace_scalar
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Related, Severity
 from mllint.engine.registry import rule
@@ -69,6 +70,7 @@ def yaml_ambiguity(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[
                 "(PyYAML, docker-compose v1, many CI linters); quote it",
                 fix=f'"{node.text}"',
                 path=node.path,
+                autofix=fix("quote it", replace_scalar(node, f'"{node.text}"')),
             )
         elif node.text.lower() in _YAML11_BOOLS:
             meaning = "true" if node.text.lower() in ("yes", "on", "y") else "false"

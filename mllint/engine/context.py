@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Generic, NamedTuple, TypeVar
 
-from mllint.engine.finding import Related, Severity
+from mllint.engine.finding import Autofix, Related, Severity
 from mllint.model.span import Span
 
 OptionsT = TypeVar("OptionsT")
@@ -19,6 +19,7 @@ class Hit(NamedTuple):
     related: tuple[Related, ...] = ()
     path: str | None = None  # set when the finding belongs to another file (a requirements file)
     severity: Severity | None = None  # a rule's own judgement of this case; the catalog's otherwise
+    autofix: Autofix | None = None  # edits that resolve it, where they can be placed exactly
 
 
 class RuleContext(NamedTuple, Generic[OptionsT]):
@@ -34,5 +35,6 @@ class RuleContext(NamedTuple, Generic[OptionsT]):
         related: tuple[Related, ...] = (),
         path: str | None = None,
         severity: Severity | None = None,
+        autofix: Autofix | None = None,
     ) -> Hit:
-        return Hit(span, message, fix, related, path, severity)
+        return Hit(span, message, fix, related, path, severity, autofix)

@@ -36,6 +36,25 @@ class Related(NamedTuple):
     message: str
 
 
+class Edit(NamedTuple):
+    """Replace ``old`` at ``span`` with ``new``. ``old`` is what the rule saw there: the fixer
+    drops the whole fix when the file says otherwise, so a fix is placed exactly or not at all."""
+
+    span: Span
+    old: str
+    new: str
+    path: str | None = None  # another file than the finding's (a .dockerignore)
+
+
+class Autofix(NamedTuple):
+    """Edits that resolve a finding. ``safe`` fixes are applied by ``--fix``; the others only
+    with ``--unsafe-fixes`` (they change behaviour a team may rely on)."""
+
+    edits: tuple[Edit, ...]
+    safe: bool
+    title: str  # what it does, in a few words: "add --no-cache-dir"
+
+
 class Finding(NamedTuple):
     """One problem at one place, fully stamped by the engine with the catalog's metadata."""
 
@@ -49,6 +68,7 @@ class Finding(NamedTuple):
     help_url: str
     fix: str | None = None  # a one-line hint: what to write instead
     related: tuple[Related, ...] = ()
+    autofix: Autofix | None = None  # edits --fix can apply
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

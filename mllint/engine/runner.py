@@ -62,6 +62,7 @@ def run_rules(
                         help_url=entry.help_url,
                         fix=hit.fix,
                         related=hit.related,
+                        autofix=hit.autofix,
                     )
                 )
         except Exception as exc:  # noqa: BLE001 - one rule's bug must not stop the others

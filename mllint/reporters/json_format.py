@@ -25,6 +25,9 @@ def finding_dict(f: Finding) -> dict[str, Any]:
         "end_column": f.span.end_column,
         "message": f.message,
         "fix": f.fix,
+        "autofix": (
+            {"title": f.autofix.title, "safe": f.autofix.safe} if f.autofix is not None else None
+        ),
         "help_url": f.help_url,
         "related": [
             {

@@ -26,7 +26,13 @@ def summary_line(report: Report) -> str:
         for s in (Severity.ERROR, Severity.WARNING, Severity.INFO)
         if counts[s]
     ]
-    return f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}) {where}."
+    safe = sum(1 for f in report.findings if f.autofix is not None and f.autofix.safe)
+    unsafe = sum(1 for f in report.findings if f.autofix is not None and not f.autofix.safe)
+    fixable = [f"{safe} fixable with --fix"] if safe else []
+    if unsafe:
+        fixable.append(f"{unsafe} more with --unsafe-fixes")
+    tail = f"; {', '.join(fixable)}" if fixable else ""
+    return f"Found {n} problem{'s' if n != 1 else ''} ({', '.join(parts)}) {where}{tail}."
 
 
 def render(report: Report, out: IO[str], *, color: bool) -> None:
