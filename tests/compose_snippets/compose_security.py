@@ -1,0 +1,142 @@
+"""Compose snippets for ML408 (privileged host ports) and ML502-ML506 (volumes)."""
+
+from __future__ import annotations
+
+Files = str | dict[str, str]
+
+CASES: list[tuple[Files, str, list[int | str]]] = [
+    # ---------------------------------------------------------------- ML408 privileged-host-port
+    (
+        """
+services:
+  api:
+    image: ghcr.io/example/inference-api:2.3.0
+    ports:
+      - "80:8000"
+""",
+        "ML408",
+        [6],
+    ),
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    ports:
+      - target: 22
+        published: 22
+        host_ip: 127.0.0.1
+""",
+        "ML408",
+        [6],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  mlflow:
+    image: ghcr.io/mlflow/mlflow:v2.16.2
+    ports:
+      - "${MLFLOW_PORT:-5000}:5000"
+""",
+            ".env": "MLFLOW_PORT=443\n",
+        },
+        "ML408",
+        [6],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  tb:
+    image: tensorflow/tensorflow:2.17.0
+    ports:
+      - "127.0.0.1:6006:6006"
+""",
+            "compose.override.yaml": """
+services:
+  tb:
+    ports:
+      - "127.0.0.1:81:6007"
+""",
+        },
+        "ML408",
+        ["compose.override.yaml:5"],
+    ),
+    (
+        """
+services:
+  proxy:
+    image: haproxy:3.0
+    ports:
+      - "22:2222"
+""",
+        "ML408",
+        [6],
+    ),
+    (
+        """
+services:
+  api:
+    image: ghcr.io/example/inference-api:2.3.0
+    ports:
+      - "8080:80"
+      - "80"
+""",
+        "ML408",
+        [],
+    ),
+    (
+        """
+services:
+  proxy:
+    image: caddy:2.8
+    ports:
+      - "80:80"
+      - "443:443"
+      - "443:443/udp"
+""",
+        "ML408",
+        [],
+    ),
+    (
+        """
+services:
+  gateway:
+    image: envoyproxy/envoy:v1.31.2
+    ports:
+      - "443:10000"
+  lb:
+    image: jc21/nginx-proxy-manager:2.11.3
+    ports:
+      - "80:80"
+""",
+        "ML408",
+        [],
+    ),
+    (
+        """
+services:
+  api:
+    image: ghcr.io/example/inference-api:2.3.0
+    ports:
+      - "${API_PORT}:8000"
+      - target: 8001
+        published: ${ADMIN_PORT}
+""",
+        "ML408",
+        [],
+    ),
+    (
+        """
+services:
+  api:
+    image: ghcr.io/example/inference-api:2.3.0
+    network_mode: host
+    expose:
+      - "80"
+""",
+        "ML408",
+        [],
+    ),
+]
