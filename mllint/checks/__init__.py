@@ -2,6 +2,7 @@
 
 from mllint.checks import (  # noqa: F401 - imported for their @rule registrations
     compose_security,
+    compose_volumes,
     isolation,
     reproducibility,
     resources,

@@ -139,4 +139,151 @@ services:
         "ML408",
         [],
     ),
+    # ------------------------------------------------ ML502 anonymous-volume-for-persistent-data
+    (
+        """
+services:
+  vllm:
+    image: vllm/vllm-openai:v0.6.3
+    volumes:
+      - /root/.cache/huggingface
+""",
+        "ML502",
+        [6],
+    ),
+    (
+        """
+services:
+  db:
+    image: postgres:16.4
+    volumes:
+      - type: volume
+        target: /var/lib/postgresql/data
+""",
+        "ML502",
+        [6],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  app:
+    image: ghcr.io/example/rag-app:1.0.0
+    environment:
+      HF_HOME: ${HF_HOME:-/srv/hf}
+    volumes:
+      - /srv
+""",
+            ".env": "HF_HOME=/srv/hf/cache\n",
+        },
+        "ML502",
+        [8],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  ollama:
+    image: ollama/ollama:0.3.12
+""",
+            "compose.override.yaml": """
+services:
+  ollama:
+    volumes:
+      - /root/.ollama
+""",
+        },
+        "ML502",
+        ["compose.override.yaml:5"],
+    ),
+    (
+        """
+x-ckpt: &ckpt
+  - /checkpoints
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes: *ckpt
+""",
+        "ML502",
+        [3],
+    ),
+    (
+        """
+services:
+  vllm:
+    image: vllm/vllm-openai:v0.6.3
+    volumes:
+      - hf-cache:/root/.cache/huggingface
+      - ./checkpoints:/checkpoints
+volumes:
+  hf-cache: {}
+""",
+        "ML502",
+        [],
+    ),
+    (
+        """
+services:
+  web:
+    build: .
+    volumes:
+      - .:/app
+      - /app/node_modules
+      - /app/.venv
+""",
+        "ML502",
+        [],
+    ),
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    environment:
+      HF_HOME: /cache/hf
+    volumes:
+      - /tmp
+      - type: tmpfs
+        target: /cache
+""",
+        "ML502",
+        [],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  db:
+    image: postgres:16.4
+    volumes:
+      - /var/lib/postgresql/data
+""",
+            "compose.override.yaml": """
+services:
+  db:
+    volumes:
+      - pgdata:/var/lib/postgresql/data
+volumes:
+  pgdata: {}
+""",
+        },
+        "ML502",
+        [],
+    ),
+    (
+        """
+services:
+  redis:
+    image: redis:7.4
+    volumes:
+      - /data
+  app:
+    image: ghcr.io/example/app:1.0.0
+    volumes:
+      - ${MODEL_DIR}
+""",
+        "ML502",
+        [],
+    ),
 ]
