@@ -139,10 +139,20 @@ def _named(v: Volume) -> str | None:
     return v.source
 
 
+_INCLUDE = re.compile(r"^include\s*:")
+
+
+def _includes(project: ComposeProject) -> bool:
+    """Whether a file of the project has a top-level ``include:``. The loader imports the
+    services of included projects but not their top-level volumes, which Compose imports too:
+    with an include we cannot tell which names are declared."""
+    return any(_INCLUDE.match(line) for f in project.files for line in project.sources.get(f, ()))
+
+
 @rule("ML503")
 def undefined_named_volume(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
     declared = _declared(project)
-    if declared is None:
+    if declared is None or _includes(project):
         return
     for service in project.services:
         for v in volumes(service):

@@ -286,4 +286,138 @@ services:
         "ML502",
         [],
     ),
+    # ------------------------------------------------------------ ML503 undefined-named-volume
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - data:/data
+""",
+        "ML503",
+        [6],
+    ),
+    (
+        """
+services:
+  vllm:
+    image: vllm/vllm-openai:v0.6.3
+    volumes:
+      - hf_cache:/root/.cache/huggingface
+volumes:
+  hf-cache:
+""",
+        "ML503",
+        [6],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  db:
+    image: postgres:16.4
+    volumes:
+      - ${PG_VOLUME:-pgdata}:/var/lib/postgresql/data
+volumes:
+  pgdata: {}
+""",
+            ".env": "PG_VOLUME=pg16\n",
+        },
+        "ML503",
+        [6],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  db:
+    image: postgres:16.4
+""",
+            "compose.override.yaml": """
+services:
+  db:
+    volumes:
+      - type: volume
+        source: pgdata
+        target: /var/lib/postgresql/data
+""",
+        },
+        "ML503",
+        ["compose.override.yaml:5"],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  db:
+    image: postgres:16.4
+    volumes:
+      - pgdata:/var/lib/postgresql/data
+""",
+            "compose.override.yaml": """
+volumes:
+  pgdata:
+    driver: local
+""",
+        },
+        "ML503",
+        [],
+    ),
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ./data:/data
+      - ../shared:/shared
+      - ~/.cache/huggingface:/root/.cache/huggingface
+      - /mnt/datasets:/datasets:ro
+      - 'D:\\datasets:/d'
+      - /scratch
+""",
+        "ML503",
+        [],
+    ),
+    (
+        {
+            "compose.yaml": """
+include:
+  - infra/compose.yaml
+services:
+  app:
+    image: ghcr.io/example/rag-app:1.0.0
+    volumes:
+      - qdrant-data:/snapshots:ro
+""",
+            "infra/compose.yaml": """
+services:
+  qdrant:
+    image: qdrant/qdrant:v1.11.3
+    volumes:
+      - qdrant-data:/qdrant/storage
+volumes:
+  qdrant-data: {}
+""",
+        },
+        "ML503",
+        [],
+    ),
+    (
+        """
+x-vol: &vol
+  models: {}
+services:
+  serve:
+    image: vllm/vllm-openai:v0.6.3
+    volumes:
+      - models:/models:ro
+      - ${MODELS_VOLUME}:/more
+volumes:
+  <<: *vol
+""",
+        "ML503",
+        [],
+    ),
 ]
