@@ -420,4 +420,130 @@ volumes:
         "ML503",
         [],
     ),
+    # --------------------------------------------------------------- ML504 unused-named-volume
+    (
+        """
+services:
+  vllm:
+    image: vllm/vllm-openai:v0.6.3
+volumes:
+  hf-cache: {}
+""",
+        "ML504",
+        [6],
+    ),
+    (
+        """
+services:
+  vllm:
+    image: vllm/vllm-openai:v0.6.3
+    volumes:
+      - hf_cache:/root/.cache/huggingface
+volumes:
+  hf-cache:
+    external: true
+""",
+        "ML504",
+        [8],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  db:
+    image: postgres:16.4
+    volumes:
+      - ${PG_VOLUME:-pgdata}:/var/lib/postgresql/data
+volumes:
+  pgdata: {}
+  pg16: {}
+""",
+            ".env": "PG_VOLUME=pg16\n",
+        },
+        "ML504",
+        [8],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  db:
+    image: postgres:16.4
+""",
+            "compose.override.yaml": """
+volumes:
+  pgdata: {}
+""",
+        },
+        "ML504",
+        ["compose.override.yaml:3"],
+    ),
+    (
+        """
+services:
+  db:
+    image: postgres:16.4
+    volumes:
+      - pgdata:/var/lib/postgresql/data:rw
+  qdrant:
+    image: qdrant/qdrant:v1.11.3
+    volumes:
+      - type: volume
+        source: qdrant
+        target: /qdrant/storage
+volumes:
+  pgdata:
+  qdrant:
+""",
+        "ML504",
+        [],
+    ),
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - type: volume
+        source: ${CKPT_VOLUME}
+        target: /checkpoints
+volumes:
+  ckpt-a: {}
+""",
+        "ML504",
+        [],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  trainer:
+    extends:
+      file: base.yaml
+      service: trainer
+volumes:
+  checkpoints: {}
+""",
+            "base.yaml": """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - checkpoints:/checkpoints
+""",
+        },
+        "ML504",
+        [],
+    ),
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ./data:/data
+""",
+        "ML504",
+        [],
+    ),
 ]
