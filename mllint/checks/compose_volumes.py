@@ -228,12 +228,16 @@ def bind_mount_outside_project(project: ComposeProject, ctx: RuleContext[None]) 
             bind = _bind_source(project, v)
             if bind is None or not (bind.relative == ".." or bind.relative.startswith("../")):
                 continue
-            via = f" (from '{v.source}')" if v.source != bind.relative else ""
+            where = (
+                "outside the project directory"
+                if v.source == bind.relative
+                else f"which is {bind.relative} from the project directory, outside it"
+            )
             yield ctx.finding(
                 v.node.span,
-                f"services.{service.name} bind-mounts {bind.relative}{via}, outside the "
-                "project directory: the stack then works only in a checkout with that folder "
-                "beside it; in a teammate's clone or on a CI runner Docker creates it empty "
+                f"services.{service.name} bind-mounts {v.source}, {where}: the stack then "
+                "works only in a checkout with that folder beside it; in a teammate's clone or "
+                "on a CI runner Docker creates it empty "
                 "(owned by root) and the service starts without its data or models; make the "
                 f"path a variable with this default (${{DATA_DIR:-{v.source}}}) or keep the "
                 "data inside the project",

@@ -546,4 +546,127 @@ services:
         "ML504",
         [],
     ),
+    # --------------------------------------------------------- ML505 bind-mount-outside-project
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ../../datasets:/data:ro
+""",
+        "ML505",
+        [6],
+    ),
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - type: bind
+        source: ./src/../../weights
+        target: /models
+""",
+        "ML505",
+        [6],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  notebook:
+    image: quay.io/jupyter/pytorch-notebook:cuda12-python-3.11
+""",
+            "compose.override.yaml": """
+services:
+  notebook:
+    volumes:
+      - ../notebooks:/home/jovyan/work
+""",
+        },
+        "ML505",
+        ["compose.override.yaml:5"],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  trainer:
+    extends:
+      file: shared/base.yaml
+      service: trainer
+""",
+            "shared/base.yaml": """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ../../outside:/outside
+""",
+        },
+        "ML505",
+        ["shared/base.yaml:6"],
+    ),
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ./data:/data
+      - .:/workspace
+      - ./a/../b:/b
+""",
+        "ML505",
+        [],
+    ),
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ${DATA_DIR:-../data}:/data
+      - ${OTHER_DIR}:/other
+      - /srv/data:/srv
+      - ~/data:/home
+""",
+        "ML505",
+        [],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  trainer:
+    extends:
+      file: shared/base.yaml
+      service: trainer
+""",
+            "shared/base.yaml": """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ../data:/data
+""",
+        },
+        "ML505",
+        [],
+    ),
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - 'C:\\Users\\me\\data:/data'
+      - data:/more
+volumes:
+  data: {}
+""",
+        "ML505",
+        [],
+    ),
 ]
