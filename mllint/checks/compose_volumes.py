@@ -204,11 +204,11 @@ class _Bind(NamedTuple):
     relative: str  # the same, relative to the project directory
 
 
-def _bind_source(project: ComposeProject, v: Volume) -> _Bind | None:
+def _bind_source(project: ComposeProject, v: Volume, *, variables: bool = False) -> _Bind | None:
     """Where a relative bind mount lands on the host, resolved as Compose resolves it: against
     the project directory for the project's own files, against the extended or included
     file's folder for the others."""
-    if v.type != "bind" or not v.source or not v.known or "$" in _raw(v):
+    if v.type != "bind" or not v.source or not v.known or (not variables and "$" in _raw(v)):
         return None
     source = v.source.replace("\\", "/")
     if not source.startswith("."):
@@ -247,19 +247,23 @@ def bind_mount_outside_project(project: ComposeProject, ctx: RuleContext[None]) 
 
 
 #: Mounts that services write to and that break with two writers.
-_WRITTEN = re.compile(r"^(checkpoints?|ckpts?|mlruns|outputs?)$|\.(db|sqlite3?)$", re.IGNORECASE)
+_WRITTEN = re.compile(r"^(checkpoints?|ckpts?|mlruns)$|\.(db|sqlite3?)$", re.IGNORECASE)
 
 
-def _shared_key(project: ComposeProject, v: Volume) -> tuple[str, str] | None:
-    """(host side as a key, how to name it) for a writable mount of checkpoints or a database."""
+_DATABASE = re.compile(r"\.(db|sqlite3?)$", re.IGNORECASE)
+
+
+def _shared_key(project: ComposeProject, v: Volume) -> tuple[str, str, bool] | None:
+    """(host side as a key, how to name it, whether it is a database file) for a writable
+    mount of checkpoints, an MLflow store or a database."""
     if v.read_only or not v.known:
         return None
     name = _named(v)
     if name is not None:
         key, shown = "volume:" + name, f"the volume '{name}'"
-    elif v.type == "bind" and v.source and "$" not in _raw(v):
+    elif v.type == "bind" and v.source:
         source = v.source.replace("\\", "/")
-        bind = _bind_source(project, v)
+        bind = _bind_source(project, v, variables=True)
         path = bind.path if bind is not None else posixpath.normpath(source)
         key, shown = "bind:" + path, source
     else:
@@ -268,7 +272,18 @@ def _shared_key(project: ComposeProject, v: Volume) -> tuple[str, str] | None:
     inside = _container_path(v.target).rstrip("/").rsplit("/", 1)[-1]
     if not (_WRITTEN.search(host) or _WRITTEN.search(inside)):
         return None
-    return key, shown
+    return key, shown, bool(_DATABASE.search(host) or _DATABASE.search(inside))
+
+
+_CKPT_EFFECT = (
+    "two writers in one checkpoint or run directory overwrite each other's checkpoint-N "
+    "folders and latest files, and a resume silently loads the other run's weights"
+)
+_DATABASE_EFFECT = (
+    "two writers of one SQLite file depend on file locks, which are unreliable over Docker "
+    "Desktop's file sharing and network file systems, and a corrupted or locked store loses "
+    "the experiment history"
+)
 
 
 @rule("ML506")
@@ -280,7 +295,7 @@ def shared_writable_mount(project: ComposeProject, ctx: RuleContext[None]) -> It
             found = _shared_key(project, v)
             if found is None or found[0] in seen:
                 continue
-            key, shown = found
+            key, shown, database = found
             seen.add(key)
             if key not in first:
                 first[key] = (service, v)
@@ -289,11 +304,9 @@ def shared_writable_mount(project: ComposeProject, ctx: RuleContext[None]) -> It
             yield ctx.finding(
                 v.node.span,
                 f"services.{service.name} mounts {shown} writable, and so does "
-                f"services.{other.name}: two writers in one checkpoint directory or database "
-                "file overwrite each other's checkpoint-N folders or corrupt it (SQLite's "
-                "locks are unreliable over Docker Desktop's file sharing and network file "
-                "systems); mount it :ro in "
-                "the services that only read it, or give each writer its own path",
+                f"services.{other.name}: {_DATABASE_EFFECT if database else _CKPT_EFFECT}; "
+                "mount it :ro in the services that only read it, or give each writer its "
+                "own path",
                 fix=f"- {v.source}:{v.target}:ro",
                 related=(
                     Related(mount.node.path, mount.node.span, f"{other.name} mounts it here"),

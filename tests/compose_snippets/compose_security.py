@@ -669,4 +669,148 @@ volumes:
         "ML505",
         [],
     ),
+    # ------------------------------------------------------------- ML506 shared-writable-mount
+    (
+        """
+services:
+  pretrain:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ./checkpoints:/checkpoints
+  finetune:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ./checkpoints:/checkpoints
+""",
+        "ML506",
+        [10],
+    ),
+    (
+        """
+services:
+  optuna-dashboard:
+    image: ghcr.io/optuna/optuna-dashboard:v0.16.2
+    volumes:
+      - ./optuna.sqlite3:/app/optuna.sqlite3
+  search:
+    image: ghcr.io/example/hpo:1.0.0
+    volumes:
+      - type: bind
+        source: ./optuna.sqlite3
+        target: /work/optuna.sqlite3
+""",
+        "ML506",
+        [10],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ckpt:/checkpoints
+  evaluator:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+volumes:
+  ckpt: {}
+""",
+            "compose.override.yaml": """
+services:
+  evaluator:
+    volumes:
+      - ckpt:/ckpt
+""",
+        },
+        "ML506",
+        ["compose.override.yaml:5"],
+    ),
+    (
+        {
+            "compose.yaml": """
+services:
+  a:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ${CKPT_DIR:-./ckpt}:/ckpt
+  b:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ${CKPT_DIR:-./ckpt}:/ckpt
+""",
+            ".env": "CKPT_DIR=/mnt/shared/ckpt\n",
+        },
+        "ML506",
+        [10],
+    ),
+    (
+        """
+services:
+  trainer:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ./checkpoints:/checkpoints
+  tensorboard:
+    image: tensorflow/tensorflow:2.17.0
+    volumes:
+      - ./checkpoints:/logs:ro
+  serve:
+    image: vllm/vllm-openai:v0.6.3
+    volumes:
+      - type: bind
+        source: ./checkpoints
+        target: /models
+        read_only: true
+""",
+        "ML506",
+        [],
+    ),
+    (
+        """
+services:
+  api:
+    build: .
+    volumes:
+      - .:/app
+      - ./data:/data
+  worker:
+    build: .
+    volumes:
+      - .:/app
+      - ./data:/data
+""",
+        "ML506",
+        [],
+    ),
+    (
+        """
+services:
+  a:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ${CKPT_DIR}:/checkpoints
+  b:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ${CKPT_DIR}:/checkpoints
+""",
+        "ML506",
+        [],
+    ),
+    (
+        """
+services:
+  a:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ./run-a/checkpoints:/checkpoints
+  b:
+    image: pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime
+    volumes:
+      - ./run-b/checkpoints:/checkpoints
+      - /checkpoints-scratch
+""",
+        "ML506",
+        [],
+    ),
 ]
