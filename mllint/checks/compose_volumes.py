@@ -187,7 +187,9 @@ def unused_named_volume(project: ComposeProject, ctx: RuleContext[None]) -> Iter
     for key, _ in top.items:
         if key.text in used:
             continue
-        close = difflib.get_close_matches(key.text, sorted(used), n=1, cutoff=0.75)
+        declared = {k.text for k, _ in top.items}
+        undeclared = sorted(used - declared)  # ML503's mounts: a typo shows up on both sides
+        close = difflib.get_close_matches(key.text, undeclared, n=1, cutoff=0.75)
         hint = f" (a service mounts '{close[0]}': a typo?)" if close else ""
         yield ctx.finding(
             key.span,
@@ -204,30 +206,73 @@ class _Bind(NamedTuple):
     relative: str  # the same, relative to the project directory
 
 
+def _base(project: ComposeProject, written_in: str) -> str:
+    """The folder relative paths of a file resolve against: the project directory for the
+    project's own files (overrides included), the file's own folder for an extended or
+    included file."""
+    directory = os.path.abspath(project.directory)
+    written = os.path.abspath(written_in)
+    own = {os.path.abspath(f) for f in project.files}
+    return directory if written in own else os.path.dirname(written)
+
+
 def _bind_source(project: ComposeProject, v: Volume, *, variables: bool = False) -> _Bind | None:
-    """Where a relative bind mount lands on the host, resolved as Compose resolves it: against
-    the project directory for the project's own files, against the extended or included
-    file's folder for the others."""
+    """Where a relative bind mount lands on the host, resolved as Compose resolves it."""
     if v.type != "bind" or not v.source or not v.known or (not variables and "$" in _raw(v)):
         return None
     source = v.source.replace("\\", "/")
     if not source.startswith("."):
         return None  # absolute, ~/ or a Windows drive: a deliberate host location
+    path = os.path.normpath(os.path.join(_base(project, v.node.path), source))
     directory = os.path.abspath(project.directory)
-    written = os.path.abspath(v.node.path)
-    own = {os.path.abspath(f) for f in project.files}
-    base = directory if written in own else os.path.dirname(written)
-    path = os.path.normpath(os.path.join(base, source))
     return _Bind(path, os.path.relpath(path, directory).replace(os.sep, "/"))
+
+
+#: Folders that hold a repository's compose files rather than the repository itself: their
+#: parent is the project (``docker/compose.yaml`` mounting ``../models``).
+_COMPOSE_FOLDERS = frozenset(
+    ".devcontainer docker dockerfiles docker-compose compose containers container deploy "
+    "deployment deployments deploy-docker infra infrastructure ops ci build env envs dev "
+    "local".split()
+)
+_REMOTE_CONTEXT = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
+
+
+def _project_root(project: ComposeProject) -> str:
+    """The outermost folder that the project evidently spans: its directory, the parent of a
+    conventional compose folder, and every local build context."""
+    root = os.path.abspath(project.directory)
+    if os.path.basename(root).lower() in _COMPOSE_FOLDERS:
+        root = os.path.dirname(root)
+    for service in project.services:
+        build = service.get("build")
+        context_node = build.get("context") if isinstance(build, YMap) else build
+        context = text(context_node)
+        if (
+            not context
+            or "$" in getattr(context_node, "text", "")
+            or _REMOTE_CONTEXT.match(context)
+        ):
+            continue
+        written = context_node.path if isinstance(context_node, YScalar) else project.directory
+        folder = os.path.normpath(os.path.join(_base(project, written), context))
+        common = os.path.commonpath([root, folder])
+        if common != root:
+            root = common
+    return root
 
 
 @rule("ML505")
 def bind_mount_outside_project(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
+    root: str | None = None
     for service in project.services:
         for v in volumes(service):
             bind = _bind_source(project, v)
             if bind is None or not (bind.relative == ".." or bind.relative.startswith("../")):
                 continue
+            root = root if root is not None else _project_root(project)
+            if os.path.commonpath([root, bind.path]) == root:
+                continue  # ../models from docker/compose.yaml: still the repository
             where = (
                 "outside the project directory"
                 if v.source == bind.relative
@@ -237,10 +282,9 @@ def bind_mount_outside_project(project: ComposeProject, ctx: RuleContext[None]) 
                 v.node.span,
                 f"services.{service.name} bind-mounts {v.source}, {where}: the stack then "
                 "works only in a checkout with that folder beside it; in a teammate's clone or "
-                "on a CI runner Docker creates it empty "
-                "(owned by root) and the service starts without its data or models; make the "
-                f"path a variable with this default (${{DATA_DIR:-{v.source}}}) or keep the "
-                "data inside the project",
+                "on a CI runner Docker creates it empty (owned by root) and the service starts "
+                "without its data or models; make the path a variable with this default "
+                f"(${{DATA_DIR:-{v.source}}}) or keep the data inside the project",
                 fix=f"- ${{DATA_DIR:-{v.source}}}:{v.target}",
                 path=v.node.path,
             )

@@ -669,6 +669,62 @@ volumes:
         "ML505",
         [],
     ),
+    (
+        {
+            "docker/compose.yaml": """
+services:
+  api:
+    image: ghcr.io/example/inference-api:2.3.0
+    volumes:
+      - ../models:/app/models:ro
+      - ../data:/app/data
+""",
+        },
+        "ML505",
+        [],
+    ),
+    (
+        {
+            "deploy/compose.yaml": """
+services:
+  api:
+    image: ghcr.io/example/inference-api:2.3.0
+    volumes:
+      - ../../datasets:/data:ro
+""",
+        },
+        "ML505",
+        ["deploy/compose.yaml:6"],
+    ),
+    (
+        {
+            "stack/compose.yaml": """
+services:
+  api:
+    build:
+      context: ..
+      dockerfile: stack/Dockerfile
+    volumes:
+      - ../models:/app/models:ro
+      - ../../elsewhere:/elsewhere
+""",
+        },
+        "ML505",
+        ["stack/compose.yaml:9"],
+    ),
+    (
+        {
+            ".devcontainer/docker-compose.yml": """
+services:
+  dev:
+    image: mcr.microsoft.com/devcontainers/python:3.11
+    volumes:
+      - ..:/workspaces/project:cached
+""",
+        },
+        "ML505",
+        [],
+    ),
     # ------------------------------------------------------------- ML506 shared-writable-mount
     (
         """
