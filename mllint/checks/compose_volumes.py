@@ -330,9 +330,16 @@ _DATABASE_EFFECT = (
 )
 
 
+def _together(a: Service, b: Service) -> bool:
+    """Whether two services run together by default: one without profiles (always on), or a
+    profile they share. Services in disjoint profiles are usually alternatives (the A1111 UI
+    or the ComfyUI one) that share their folders by design."""
+    return not a.profiles or not b.profiles or bool(set(a.profiles) & set(b.profiles))
+
+
 @rule("ML506")
 def shared_writable_mount(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
-    first: dict[str, tuple[Service, Volume]] = {}
+    writers: dict[str, list[tuple[Service, Volume]]] = {}
     for service in project.services:
         seen: set[str] = set()
         for v in volumes(service):
@@ -341,10 +348,12 @@ def shared_writable_mount(project: ComposeProject, ctx: RuleContext[None]) -> It
                 continue
             key, shown, database = found
             seen.add(key)
-            if key not in first:
-                first[key] = (service, v)
-                continue
-            other, mount = first[key]
+            earlier = writers.setdefault(key, [])
+            earlier.append((service, v))
+            other_mount = next((w for w in earlier[:-1] if _together(w[0], service)), None)
+            if other_mount is None:
+                continue  # the first writer, or one only in profiles that exclude the others
+            other, mount = other_mount
             yield ctx.finding(
                 v.node.span,
                 f"services.{service.name} mounts {shown} writable, and so does "

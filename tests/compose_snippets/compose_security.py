@@ -869,4 +869,39 @@ services:
         "ML506",
         [],
     ),
+    (
+        """
+x-ui: &ui
+  image: ghcr.io/example/sd-ui:1.0.0
+  volumes:
+    - ./checkpoints:/checkpoints
+services:
+  auto:
+    <<: *ui
+    profiles: [auto]
+  comfy:
+    <<: *ui
+    profiles: [comfy]
+""",
+        "ML506",
+        [],
+    ),
+    (
+        """
+x-ui: &ui
+  image: ghcr.io/example/sd-ui:1.0.0
+  volumes:
+    - ./checkpoints:/checkpoints
+services:
+  download:
+    image: ghcr.io/example/downloader:1.0.0
+    volumes:
+      - ./checkpoints:/checkpoints
+  comfy:
+    <<: *ui
+    profiles: [comfy]
+""",
+        "ML506",
+        [5],
+    ),
 ]
