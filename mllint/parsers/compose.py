@@ -536,9 +536,18 @@ class _ProjectLoader(_Loader):
         from mllint.parsers.dotenv import load_dotenv
 
         items: dict[str, tuple[YScalar, YNode]] = {}
-        for path, required, raw in env_files:
+        for path, required, raw, entry in env_files:
             full = self.directory / path
             name = str(full)
+            if required and not full.exists():
+                # Said where it is written: the env file itself has no line to point at.
+                self.problem(
+                    "ML001",
+                    f"env_file {path} does not exist, so Compose refuses to start the project; "
+                    "create it, or mark the entry `required: false` when it is optional",
+                    entry,
+                )
+                continue
             if name not in self.env_files:  # several services often share one env file
                 self.env_files[name] = load_dotenv(name, env=self.env, required=required)
                 problems = self.env_files[name][1]
@@ -587,16 +596,16 @@ class _ProjectLoader(_Loader):
         return service._replace(items=(*rest, (key_node, merged)))
 
 
-def _env_file_entries(node: YNode | None) -> list[tuple[str, bool, bool]]:
-    """(path, required, raw format) for each ``env_file`` entry, short or long syntax."""
+def _env_file_entries(node: YNode | None) -> list[tuple[str, bool, bool, YNode]]:
+    """(path, required, raw format, the entry) for each ``env_file`` entry, short or long."""
     entries = node.items if isinstance(node, YSeq) else ((node,) if node is not None else ())
-    out = []
+    out: list[tuple[str, bool, bool, YNode]] = []
     for entry in entries:
         if isinstance(entry, YScalar) and (path := text(entry)):
-            out.append((path, True, False))
+            out.append((path, True, False, entry))
         elif isinstance(entry, YMap) and (path := text(entry.get("path"))):
             required = text(entry.get("required")) != "false"
-            out.append((path, required, text(entry.get("format")) == "raw"))
+            out.append((path, required, text(entry.get("format")) == "raw", entry))
     return out
 
 
