@@ -115,7 +115,7 @@ def volume(node: YNode) -> Volume | None:
         return Volume("volume", None, parts[0], False, None, node, True)  # anonymous volume
     source, target = parts[0], parts[1]
     options = parts[2].split(",") if len(parts) > 2 else []
-    kind = "bind" if source.startswith((".", "/", "~", "$")) or "/" in source else "volume"
+    kind = "bind" if _is_path(source) else "volume"
     propagation = next(
         (
             o
@@ -127,14 +127,22 @@ def volume(node: YNode) -> Volume | None:
     return Volume(kind, source, target, "ro" in options, propagation, node, True)
 
 
+def _is_path(source: str) -> bool:
+    """compose-go's test: a source is a host path when it starts with ``.``, ``/``, ``~`` or
+    ``\\``, or with a Windows drive (``C:``); anything else names a volume (``a/b`` too)."""
+    if source.startswith((".", "/", "~", "\\")):
+        return True
+    return len(source) >= 2 and source[1] == ":" and source[0].isalpha()
+
+
 def _split_volume(spec: str) -> list[str]:
-    """Split on ``:`` but keep a Windows drive (``C:\\data:/data``) in one piece."""
+    """Split on ``:`` but keep a Windows drive (``C:\\data:/data``, ``C:\\data``) in one piece."""
     parts = spec.split(":")
-    if (
-        len(parts) >= 3
-        and len(parts[0]) == 1
-        and parts[0].isalpha()
-        and parts[1].startswith(("\\", "/"))
+    if len(parts) < 2 or len(parts[0]) != 1 or not parts[0].isalpha():
+        return parts
+    # ``a:/data`` is the volume ``a``; ``C:/data:/data`` and ``C:\\data`` start with a drive.
+    if parts[1].startswith("\\") or (
+        parts[1].startswith("/") and len(parts) >= 3 and parts[2].startswith(("/", "\\"))
     ):
         parts = [parts[0] + ":" + parts[1], *parts[2:]]
     return parts
