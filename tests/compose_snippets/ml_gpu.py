@@ -1,0 +1,133 @@
+"""GPU access, shared memory and limits (ML630-ML636)."""
+
+from __future__ import annotations
+
+Files = str | dict[str, str]
+TORCH = "pytorch/pytorch:2.4.1-cuda12.1-cudnn9-runtime"
+
+RESERVATION = """\
+    deploy:
+      resources:
+        reservations:
+          devices:
+            - driver: nvidia
+              count: {count}
+              capabilities: [gpu]
+"""
+
+CASES: list[tuple[Files, str, list[int | str]]] = [
+    # ------------------------------------------------------------------ ML630 gpu-legacy-runtime
+    (
+        """\
+services:
+  train:
+    image: nvcr.io/nvidia/pytorch:24.08-py3
+    runtime: nvidia
+""",
+        "ML630",
+        [4],
+    ),
+    (
+        """\
+services:
+  serve:
+    image: vllm/vllm-openai:v0.6.3
+    environment:
+      NVIDIA_VISIBLE_DEVICES: all
+""",
+        "ML630",
+        [5],
+    ),
+    (
+        {
+            "compose.yaml": f"services:\n  train:\n    image: {TORCH}\n",
+            "compose.override.yaml": "services:\n  train:\n    runtime: ${RT:-nvidia}\n",
+        },
+        "ML630",
+        ["compose.override.yaml:3"],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  serve:\n    image: vllm/vllm-openai:v0.6.3\n"
+            "    environment:\n      - NVIDIA_VISIBLE_DEVICES=${GPUS}\n",
+            ".env": "GPUS=0,1\n",
+        },
+        "ML630",
+        [5],
+    ),
+    (
+        """\
+x-gpu: &gpu
+  runtime: nvidia
+services:
+  a:
+    <<: *gpu
+    image: ghcr.io/example/a:1
+""",
+        "ML630",
+        [2],
+    ),
+    (
+        """\
+services:
+  train:
+    image: nvidia/cuda:12.4.1-runtime-ubuntu22.04
+    environment:
+      NVIDIA_VISIBLE_DEVICES: all
+"""
+        + RESERVATION.format(count=1),
+        "ML630",
+        [],
+    ),
+    (
+        """\
+services:
+  serve:
+    image: vllm/vllm-openai:v0.6.3
+    gpus: all
+    environment:
+      NVIDIA_VISIBLE_DEVICES: all
+""",
+        "ML630",
+        [],
+    ),
+    (
+        """\
+services:
+  cpu:
+    image: python:3.12-slim
+    environment:
+      NVIDIA_VISIBLE_DEVICES: void
+  unknown:
+    image: python:3.12-slim
+    environment:
+      NVIDIA_VISIBLE_DEVICES: ${GPUS}
+""",
+        "ML630",
+        [],
+    ),
+    (
+        """\
+services:
+  sandbox:
+    image: python:3.12-slim
+    runtime: runsc
+  cdi:
+    image: vllm/vllm-openai:v0.6.3
+    devices: ["nvidia.com/gpu=0"]
+    environment:
+      NVIDIA_VISIBLE_DEVICES: "0"
+""",
+        "ML630",
+        [],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  serve:\n    image: vllm/vllm-openai:v0.6.3\n"
+            "    environment:\n      NVIDIA_VISIBLE_DEVICES: all\n",
+            "compose.override.yaml": "services:\n  serve:\n    gpus: all\n",
+        },
+        "ML630",
+        [],
+    ),
+]
