@@ -130,4 +130,116 @@ services:
         "ML630",
         [],
     ),
+    # ------------------------------------------------------------- ML631 gpu-reservation-invalid
+    (
+        """\
+services:
+  train:
+    image: ghcr.io/example/trainer:1.4
+    deploy:
+      resources:
+        reservations:
+          devices:
+            - driver: nvidia
+              count: 1
+              device_ids: ["0"]
+              capabilities: [gpu]
+""",
+        "ML631",
+        [9],
+    ),
+    (
+        """\
+services:
+  serve:
+    image: vllm/vllm-openai:v0.6.3
+    gpus:
+      - device_ids: ["0", "1"]
+        count: all
+""",
+        "ML631",
+        [6],
+    ),
+    (
+        "services:\n  train:\n    image: ghcr.io/example/trainer:1.4\n"
+        + RESERVATION.format(count="one"),
+        "ML631",
+        [9],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    image: ghcr.io/example/trainer:1.4\n"
+            + RESERVATION.format(count="${GPUS}"),
+            ".env": "GPUS=two\n",
+        },
+        "ML631",
+        [9],
+    ),
+    (
+        """\
+x-dev: &dev
+  driver: nvidia
+  count: 2
+  device_ids: ["0", "1"]
+  capabilities: [gpu]
+services:
+  train:
+    image: ghcr.io/example/trainer:1.4
+    deploy:
+      resources:
+        reservations:
+          devices: [*dev]
+""",
+        "ML631",
+        [3],
+    ),
+    (
+        "services:\n  train:\n    image: ghcr.io/example/trainer:1.4\n"
+        + RESERVATION.format(count="${GPUS:-1}"),
+        "ML631",
+        [],
+    ),
+    (
+        "services:\n  train:\n    image: ghcr.io/example/trainer:1.4\n"
+        + RESERVATION.format(count="${GPUS}"),
+        "ML631",
+        [],
+    ),
+    (
+        "services:\n  train:\n    image: ghcr.io/example/trainer:1.4\n"
+        + RESERVATION.format(count="All"),
+        "ML631",
+        [],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    image: ghcr.io/example/trainer:1.4\n"
+            + RESERVATION.format(count=1),
+            "compose.override.yaml": """\
+services:
+  train:
+    deploy:
+      resources:
+        reservations:
+          devices:
+            - driver: nvidia
+              device_ids: ["2"]
+              capabilities: [gpu]
+""",
+        },
+        "ML631",
+        [],
+    ),
+    (
+        """\
+services:
+  serve:
+    image: vllm/vllm-openai:v0.6.3
+    gpus:
+      - driver: nvidia
+        device_ids: ["0", "1"]
+""",
+        "ML631",
+        [],
+    ),
 ]
