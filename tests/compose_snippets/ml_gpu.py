@@ -242,4 +242,95 @@ services:
         "ML631",
         [],
     ),
+    # ------------------------------------------------------------ ML632 gpu-device-nodes-mounted
+    (
+        """\
+services:
+  train:
+    image: ghcr.io/example/trainer:1.4
+    devices:
+      - /dev/nvidia0
+      - /dev/nvidiactl
+""",
+        "ML632",
+        [5, 6],
+    ),
+    (
+        """\
+services:
+  train:
+    image: ghcr.io/example/trainer:1.4
+    gpus: all
+    devices: ["/dev/nvidia-uvm:/dev/nvidia-uvm:rwm"]
+""",
+        "ML632",
+        [5],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    image: ghcr.io/example/trainer:1.4\n",
+            "compose.override.yaml": "services:\n  train:\n    devices:\n      - /dev/nvidia3\n",
+        },
+        "ML632",
+        ["compose.override.yaml:4"],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    image: ghcr.io/example/trainer:1.4\n"
+            "    devices:\n      - ${NODE}\n",
+            ".env": "NODE=/dev/nvidia0\n",
+        },
+        "ML632",
+        [5],
+    ),
+    (
+        """\
+services:
+  rocm:
+    image: rocm/pytorch:latest
+    devices:
+      - /dev/kfd
+      - /dev/dri/renderD128
+""",
+        "ML632",
+        [],
+    ),
+    (
+        """\
+services:
+  serve:
+    image: vllm/vllm-openai:v0.6.3
+    devices:
+      - nvidia.com/gpu=0
+      - nvidia.com/gpu=1
+""",
+        "ML632",
+        [],
+    ),
+    (
+        """\
+services:
+  train:
+    image: ghcr.io/example/trainer:1.4
+    devices:
+      - ${GPU_NODE}
+    volumes:
+      - /dev/nvidia0:/dev/nvidia0
+""",
+        "ML632",
+        [],
+    ),
+    (
+        """\
+services:
+  train:
+    image: ghcr.io/example/trainer:1.4
+    # devices: ["/dev/nvidia0"]
+    gpus: all
+    environment:
+      DEVICE: /dev/nvidia0
+""",
+        "ML632",
+        [],
+    ),
 ]
