@@ -285,10 +285,21 @@ def command_words(service: Service) -> list[str]:
 
 
 def _split(value: str) -> list[str]:
+    """Shell words, and the words of a word that holds a script (``sh -c "…"``)."""
     try:
-        return shlex.split(value)
+        words = shlex.split(value)
     except ValueError:
-        return value.split()
+        words = value.split()
+    out: list[str] = []
+    for word in words:
+        if any(c.isspace() for c in word):
+            try:
+                out.extend(shlex.split(word))
+            except ValueError:
+                out.extend(word.split())
+        else:
+            out.append(word)
+    return out
 
 
 def _programs(words: list[str]) -> tuple[set[str], set[str], list[str]]:

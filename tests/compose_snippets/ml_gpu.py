@@ -333,4 +333,92 @@ services:
         "ML632",
         [],
     ),
+    # ----------------------------------------------------------------------- ML633 shm-too-small
+    (
+        f"services:\n  train:\n    image: {TORCH}\n" + RESERVATION.format(count=1),
+        "ML633",
+        [2],
+    ),
+    (
+        """\
+services:
+  serve:
+    image: ghcr.io/huggingface/text-generation-inference:2.4.0
+    gpus: all
+    shm_size: 64m
+""",
+        "ML633",
+        [5],
+    ),
+    (
+        {
+            "compose.yaml": f"services:\n  train:\n    image: {TORCH}\n",
+            "compose.override.yaml": "services:\n  train:\n    gpus: all\n",
+        },
+        "ML633",
+        [2],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    image: ghcr.io/example/t:1\n    gpus: all\n"
+            "    command: accelerate launch train.py\n    shm_size: ${SHM:-256mb}\n",
+        },
+        "ML633",
+        [6],
+    ),
+    (
+        """\
+services:
+  train:
+    image: ghcr.io/example/t:1
+    environment:
+      NVIDIA_VISIBLE_DEVICES: all
+    command: ["deepspeed", "--num_gpus=8", "train.py"]
+""",
+        "ML633",
+        [2],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    shm_size: ${{SHM:-8gb}}\n"
+        + RESERVATION.format(count=1),
+        "ML633",
+        [],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    shm_size: ${{SHM}}\n"
+        + RESERVATION.format(count=1),
+        "ML633",
+        [],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    ipc: host\n" + RESERVATION.format(count=1),
+        "ML633",
+        [],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    command: python train.py\n",
+        "ML633",
+        [],
+    ),
+    (
+        """\
+services:
+  llama:
+    image: ghcr.io/ggerganov/llama.cpp:server-cuda
+    gpus: all
+  triton:
+    image: nvcr.io/nvidia/tritonserver:24.08-py3
+    gpus: all
+""",
+        "ML633",
+        [],
+    ),
+    (
+        {
+            "compose.yaml": f"services:\n  train:\n    image: {TORCH}\n    gpus: all\n",
+            "compose.override.yaml": "services:\n  train:\n    shm_size: 16gb\n",
+        },
+        "ML633",
+        [],
+    ),
 ]
