@@ -421,4 +421,57 @@ services:
         "ML633",
         [],
     ),
+    # -------------------------------------------------------------- ML634 ipc-host-with-shm-size
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    ipc: host\n    shm_size: 8gb\n",
+        "ML634",
+        [5],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    shm_size: 8gb\n    ipc: ${{IPC:-host}}\n",
+        "ML634",
+        [4],
+    ),
+    (
+        {
+            "compose.yaml": f"services:\n  train:\n    image: {TORCH}\n    ipc: host\n",
+            "compose.override.yaml": "services:\n  train:\n    shm_size: 2g\n",
+        },
+        "ML634",
+        ["compose.override.yaml:3"],
+    ),
+    (
+        """\
+x-big-shm: &big-shm
+  shm_size: 32gb
+  ipc: host
+services:
+  a:
+    <<: *big-shm
+    image: ghcr.io/example/a:1
+""",
+        "ML634",
+        [2],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    ipc: host\n",
+        "ML634",
+        [],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    ipc: private\n    shm_size: 8gb\n",
+        "ML634",
+        [],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    ipc: ${{IPC}}\n    shm_size: 8gb\n",
+        "ML634",
+        [],
+    ),
+    (
+        f"services:\n  a:\n    image: {TORCH}\n    ipc: host\n  b:\n    image: {TORCH}\n"
+        "    shm_size: 8gb\n",
+        "ML634",
+        [],
+    ),
 ]
