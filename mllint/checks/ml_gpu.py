@@ -265,7 +265,11 @@ def nccl_ulimits(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hi
             continue
         count = gpu_count(requests)
         gpus = "all GPUs" if count == "all" else f"{count} GPUs"
-        where = limits if limits is not None else _request_node(requests)
+        where: YNode = (
+            (service.key_node("ulimits") or limits)
+            if limits is not None
+            else _request_node(requests)
+        )
         yield ctx.finding(
             where.span,
             f"services.{service.name} runs distributed training on {gpus} without "

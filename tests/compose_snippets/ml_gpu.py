@@ -474,4 +474,69 @@ services:
         "ML634",
         [],
     ),
+    # ------------------------------------------------------------------------ ML635 nccl-ulimits
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    command: torchrun --nproc-per-node=2 t.py\n"
+        + RESERVATION.format(count=2),
+        "ML635",
+        [10],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    command: torchrun t.py\n    gpus: all\n"
+        "    ulimits:\n      memlock: -1\n      stack: {soft: -1, hard: -1}\n",
+        "ML635",
+        [8],
+    ),
+    (
+        {
+            "compose.yaml": f"services:\n  train:\n    image: {TORCH}\n"
+            "    command: python -m torch.distributed.run --nproc-per-node=4 t.py\n",
+            "compose.override.yaml": "services:\n  train:\n    gpus: all\n",
+        },
+        "ML635",
+        ["compose.override.yaml:3"],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    image: ghcr.io/example/t:1\n"
+            "    command: [accelerate, launch, t.py]\n" + RESERVATION.format(count="${GPUS:-4}"),
+            ".env": "GPUS=8\n",
+        },
+        "ML635",
+        [10],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    command: torchrun t.py\n"
+        + RESERVATION.format(count=1),
+        "ML635",
+        [],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    command: torchrun t.py\n"
+        + RESERVATION.format(count="${GPUS}"),
+        "ML635",
+        [],
+    ),
+    (
+        f"services:\n  train:\n    image: {TORCH}\n    command: torchrun t.py\n    gpus: all\n"
+        "    ulimits:\n      memlock: -1\n      stack: 67108864\n",
+        "ML635",
+        [],
+    ),
+    (
+        "services:\n  serve:\n    image: vllm/vllm-openai:v0.6.3\n"
+        "    command: --tensor-parallel-size 2\n" + RESERVATION.format(count=2),
+        "ML635",
+        [],
+    ),
+    (
+        {
+            "compose.yaml": f"services:\n  train:\n    image: {TORCH}\n    command: torchrun t.py\n"
+            "    gpus: all\n",
+            "compose.override.yaml": "services:\n  train:\n    ulimits:\n      memlock: -1\n"
+            "      stack: 67108864\n",
+        },
+        "ML635",
+        [],
+    ),
 ]
