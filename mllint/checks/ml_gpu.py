@@ -408,7 +408,7 @@ def cache_volume_not_writable_by_user(project: Project, ctx: RuleContext[None]) 
                     pair.span,
                     f"services.{service.name} runs as {who} but the image sets {name}={path}: "
                     f"{why}; point it under the user's home or a directory the user owns",
-                    fix=fix,
+                    fix=f"ENV {name}=/home/<user>/.cache/…",
                     related=related,
                     path=df.path,
                 )

@@ -539,4 +539,80 @@ services:
         "ML635",
         [],
     ),
+    # ------------------------------------------------------ ML636 cache-volume-not-writable-by-user
+    (
+        "services:\n  serve:\n    image: vllm/vllm-openai:v0.6.3\n    user: '1000'\n"
+        "    volumes:\n      - ~/.cache/huggingface:/root/.cache/huggingface\n",
+        "ML636",
+        [6],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    build: .\n    volumes:\n"
+            "      - hf:/root/.cache\nvolumes:\n  hf:\n",
+            "Dockerfile": "FROM python:3.12-slim\nRUN useradd -m app\nUSER app\n",
+        },
+        "ML636",
+        [5],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    build:\n      context: .\n"
+            "      args:\n        APP_USER: trainer\n",
+            "Dockerfile": "FROM python:3.12-slim\nARG APP_USER=root\n"
+            "ENV XDG_CACHE_HOME=/root/.cache\nUSER ${APP_USER}\n",
+        },
+        "ML636",
+        ["Dockerfile:3"],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    image: x/y:1\n    environment:\n"
+            "      TORCH_HOME: /root/.cache/torch\n",
+            "compose.override.yaml": "services:\n  train:\n    user: ${UID:-1000}\n",
+        },
+        "ML636",
+        [5],
+    ),
+    (
+        "services:\n  serve:\n    image: vllm/vllm-openai:v0.6.3\n"
+        "    volumes:\n      - ~/.cache/huggingface:/root/.cache/huggingface\n",
+        "ML636",
+        [],
+    ),
+    (
+        "services:\n  serve:\n    image: vllm/vllm-openai:v0.6.3\n    user: ${UID}\n"
+        "    volumes:\n      - ~/.cache/huggingface:/root/.cache/huggingface\n",
+        "ML636",
+        [],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    build: .\n    volumes:\n"
+            "      - hf:/root/.cache\nvolumes:\n  hf:\n",
+            "Dockerfile": "FROM python:3.12-slim\nRUN useradd -m app\nUSER app\nUSER root\n",
+        },
+        "ML636",
+        [],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    build: .\n    volumes:\n"
+            "      - hf:/root/.cache\nvolumes:\n  hf:\n",
+            "Dockerfile": "FROM python:3.12-slim\nRUN useradd -m app && chown -R app /root\n"
+            "USER app\n",
+        },
+        "ML636",
+        [],
+    ),
+    (
+        {
+            "compose.yaml": "services:\n  train:\n    build: .\n    environment:\n"
+            "      HF_HOME: /data/hf\n",
+            "Dockerfile": "FROM python:3.12-slim\nENV HF_HOME=/root/.cache/huggingface\n"
+            "USER 1000\n",
+        },
+        "ML636",
+        [],
+    ),
 ]
