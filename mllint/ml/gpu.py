@@ -47,12 +47,13 @@ class GpuRequest(NamedTuple):
 
 def parse_count(node: YNode | None) -> Count | str:
     """A device ``count`` as Compose reads it: an int, ``"all"`` (any case, or ``-1``), None
-    when unknown; any other string is returned as written (Compose rejects it)."""
+    when unknown (or of a type the schema rejects); any other string is returned as written
+    (Compose rejects it)."""
     if node is None or is_unknown(node) or not isinstance(node, YScalar):
         return None
     value = node.value
-    if isinstance(value, bool):
-        return str(value).lower()
+    if isinstance(value, (bool, float)):
+        return None  # not a string or an integer: the schema check (ML002) reports it
     if isinstance(value, int):
         return "all" if value == -1 else value
     raw = text(node)
