@@ -4,6 +4,7 @@ from mllint.checks import (  # noqa: F401 - imported for their @rule registratio
     compose_security,
     compose_volumes,
     isolation,
+    ml_gpu,
     reproducibility,
     resources,
     security,

@@ -112,11 +112,21 @@ def privileged_container(project: ComposeProject, ctx: RuleContext[None]) -> Ite
     for service in project.services:
         node = service.get("privileged")
         if node is not None and truthy(node):
+            from mllint.ml.gpu import gpu_requests, has_device_request  # only for these services
+
+            advice = (
+                "for GPUs reserve them with deploy.resources.reservations.devices (or gpus:), "
+                "for one capability use cap_add"
+            )
+            if has_device_request(gpu_requests(service)):
+                advice = (
+                    "its GPU request already gives it its GPUs, and privileged shows it every "
+                    "GPU of the host besides; drop it, and use cap_add for one capability"
+                )
             yield ctx.finding(
                 node.span,
                 f"services.{service.name} runs privileged: every host device and kernel "
-                "capability is open to it; for GPUs reserve them with "
-                "deploy.resources.reservations.devices (or gpus:), for one capability use cap_add",
+                f"capability is open to it; {advice}",
                 fix="deploy:\n  resources:\n    reservations:\n      devices:\n"
                 "        - driver: nvidia\n          count: all\n          capabilities: [gpu]",
                 path=node.path,
