@@ -53,7 +53,9 @@ class _Sensitive(NamedTuple):
 
 
 _SYSTEM = {
-    "/": _Sensitive("the host's whole filesystem (/etc/shadow, SSH host keys, every home)", E, W),
+    "/": _Sensitive(
+        "the host's whole filesystem, with /etc/shadow, SSH host keys and every home", E, W
+    ),
     "/etc": _Sensitive("the host's configuration, with /etc/shadow and SSH host keys", E, W),
     "/etc/shadow": _Sensitive("the host's password hashes", E, W),
     "/etc/gshadow": _Sensitive("the host's group password hashes", E, W),
@@ -61,18 +63,14 @@ _SYSTEM = {
     "/etc/sudoers.d": _Sensitive("the host's sudo rules", E, W),
     "/etc/ssh": _Sensitive("the host's SSH server keys and configuration", E, W),
     "/root": _Sensitive("root's home on the host (its SSH keys and cloud credentials)", E, W),
-    "/dev": _Sensitive(
-        "every device node of the host (read-only does not apply to device nodes)", W, W
-    ),
+    "/dev": _Sensitive("every device node of the host", W, W),
     "/run": _Sensitive(
-        "the host's runtime sockets, the container engine's among them (read-only does not "
-        "protect a socket)",
+        "the host's runtime sockets, the container engine's among them",
         W,
         W,
     ),
     "/var/run": _Sensitive(
-        "the host's runtime sockets, the container engine's among them (read-only does not "
-        "protect a socket)",
+        "the host's runtime sockets, the container engine's among them",
         W,
         W,
     ),
@@ -92,7 +90,7 @@ _SYSTEM_TREES = {
     "/sys": _Sensitive("the host's kernel and device settings", E, I, "kernel"),
     "/boot": _Sensitive("the host's kernels and boot loader", E, I, "kernel"),
     "/var/lib/docker": _Sensitive(
-        "the Docker engine's data: every image, container filesystem and volume", E, W
+        "the Docker engine's data, with every image, container filesystem and volume", E, W
     ),
     "/var/lib/containerd": _Sensitive("containerd's images and container filesystems", E, W),
     "/var/lib/kubelet": _Sensitive("the kubelet's pods, volumes and service-account tokens", E, W),
@@ -147,9 +145,23 @@ def _sensitive(path: str) -> _Sensitive | None:
     return None
 
 
+#: Monitoring agents whose documented setup mounts /, /sys, /var/run and /var/lib/docker
+#: read-only: for them those read-only mounts are info.
+_MONITORING_AGENTS = re.compile(
+    r"(^|/)(cadvisor|node-exporter|process-exporter|dcgm-exporter|netdata|promtail|telegraf|"
+    r"fluent-bit|grafana/alloy|grafana/agent|datadoghq/agent|datadog/agent)(:|@|$)"
+)
+
+
+def _monitoring_agent(service: Service) -> bool:
+    image = text(service.get("image"))
+    return image is not None and _MONITORING_AGENTS.search(image.lower()) is not None
+
+
 @rule("ML213")
 def sensitive_host_path_mounted(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
     for service in project.services:
+        agent = _monitoring_agent(service)
         for v in volumes(service):
             path = _host_path(v)
             if path is None or path in ENGINE_SOCKETS:
@@ -160,20 +172,35 @@ def sensitive_host_path_mounted(project: ComposeProject, ctx: RuleContext[None])
             severity = found.read_only if v.read_only else found.writable
             if severity is None:
                 continue
-            if not v.read_only:
+            documented = (
+                v.read_only
+                and agent
+                and found.kind != "secret"
+                and found.read_only != found.writable
+            )
+            tail = (
+                "code that runs in an ML container (notebooks, dataset loaders, pickled "
+                "checkpoints, pip installs) gets the same access; mount only the data, model or "
+                "cache folders it needs"
+            )
+            if documented:
+                severity = I  # what the agent's own documentation asks for
+                how = "read-only, as this monitoring agent documents it"
+                tail = "keep such mounts on monitoring agents only"
+            elif not v.read_only:
                 how = "writable: the container can change them on the host (add :ro at least)"
             elif found.kind == "kernel":
                 how = "read-only, as monitoring agents mount it; other services rarely need it"
             elif found.kind == "secret":
                 how = "read-only, which still gives the container every credential in it"
+            elif found.read_only == found.writable:
+                how = "read-only, which does not protect sockets and device nodes"
             else:
                 how = "read-only, which keeps the host from being changed but not from being read"
             yield ctx.finding(
                 v.node.span,
-                f"services.{service.name} bind-mounts the host path {v.source} ({found.what}), "
-                f"{how}; code that runs in an ML container (notebooks, dataset loaders, "
-                "pickled checkpoints, pip installs) gets the same access; mount only the "
-                "data, model or cache folders it needs",
+                f"services.{service.name} bind-mounts the host path {v.source}: {found.what}; "
+                f"{how}; {tail}",
                 fix="volumes:\n  - ./data:/data:ro",
                 path=v.node.path,
                 severity=severity,
