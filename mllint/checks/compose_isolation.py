@@ -310,6 +310,22 @@ def host_ipc_namespace(project: ComposeProject, ctx: RuleContext[None]) -> Itera
             fix="shm_size: 8gb",
             path=node.path,
         )
+        # (an ipc: host service already shares /dev/shm: its bind mount adds nothing)
+    for service in project.services:
+        if text(service.get("ipc")) == "host":
+            continue
+        for v in volumes(service):
+            if _host_path(v) != "/dev/shm":  # noqa: S108 - compared with, never written
+                continue
+            yield ctx.finding(
+                v.node.span,
+                f"services.{service.name} bind-mounts the host's /dev/shm: the same workaround "
+                "for PyTorch's shared memory as ipc: host, with the same cost: the container "
+                "reads and overwrites the POSIX shared memory of host processes and of every "
+                "container that mounts it; shm_size: 8gb gives it a large /dev/shm of its own",
+                fix="shm_size: 8gb",
+                path=v.node.path,
+            )
 
 
 # --------------------------------------------------------------------------- capabilities
@@ -596,9 +612,11 @@ def service_runs_as_root(project: Project, ctx: RuleContext[None]) -> Iterator[H
     built = {b.service.name: b for b in project.builds}
     for service in project.compose.services:
         node = service.get("user")
+        if node is not None and text(node) == "":
+            node = None  # user: "" is the image's user, as if unset
         if node is not None:
             value = text(node)
-            if value is None or not value.strip() or not _is_root(value):
+            if value is None or not _is_root(value):
                 continue  # a non-root user, or one known only at deploy time
             if _switches_user_at_start(service):
                 continue  # docker-stacks: start.sh runs as root, then becomes NB_USER

@@ -329,6 +329,28 @@ CASES: list[tuple[str | dict[str, str], str, list[int | str]]] = [
         "ML216",
         [],
     ),
+    (
+        _y("""
+        services:
+          t:
+            image: x:1
+            volumes: ["/dev/shm:/dev/shm"]
+        """),
+        "ML216",
+        [4],
+    ),
+    (
+        _y("""
+        services:
+          t:
+            image: x:1
+            volumes: ["./shm:/dev/shm", "shm:/dev/shm"]
+        volumes:
+          shm:
+        """),
+        "ML216",
+        [],
+    ),
     # ------------------------------------------------------------------ ML217
     (
         _y("""
@@ -843,5 +865,18 @@ CASES: list[tuple[str | dict[str, str], str, list[int | str]]] = [
         },
         "ML223",
         [],
+    ),
+    (
+        {
+            "compose.yaml": _y("""
+            services:
+              train:
+                build: .
+                user: ""
+            """),
+            "Dockerfile": "FROM python:3.11-slim\n",
+        },
+        "ML223",
+        [2],
     ),
 ]
