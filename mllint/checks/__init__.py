@@ -1,6 +1,8 @@
-"""Rule logic, one module per category. Importing this package registers every rule."""
+"""Rule logic, one module per category (compose rules of a category in compose_<category>, ML
+knowledge rules in ml_<topic>). Importing this package registers every rule."""
 
 from mllint.checks import (  # noqa: F401 - imported for their @rule registrations
+    compose_isolation,
     compose_security,
     compose_volumes,
     isolation,
