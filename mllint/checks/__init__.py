@@ -3,6 +3,7 @@
 from mllint.checks import (  # noqa: F401 - imported for their @rule registrations
     compose_reproducibility,
     compose_resources,
+    compose_style,
     isolation,
     reproducibility,
     resources,
