@@ -307,7 +307,13 @@ _JOB_SCRIPT = re.compile(
     r"^(train|finetune|fine_tune|fine-tune|pretrain|download|migrate)[\w.-]*\.py$",
     re.IGNORECASE,
 )
-_JOB_MODULES = frozenset({"torch.distributed.run", "torch.distributed.launch"})
+_JOB_MODULES = frozenset({"torch.distributed.run", "torch.distributed.launch", "axolotl.cli.train"})
+#: Fine-tuning CLIs whose subcommand trains once and exits.
+_JOB_SUBCOMMANDS = {
+    "llamafactory-cli": {"train"},
+    "axolotl": {"train", "preprocess"},
+    "tune": {"run"},
+}
 _SERVER_PROGRAMS = frozenset(
     {
         "uvicorn",
@@ -388,6 +394,8 @@ def _kind_of_argv(argv: list[str]) -> str | None:
     if program in ("huggingface-cli", "hf") and rest[:1] == ["download"]:
         return "job"
     if program == "alembic" and rest[:1] == ["upgrade"]:
+        return "job"
+    if program in _JOB_SUBCOMMANDS and rest[:1] and rest[0] in _JOB_SUBCOMMANDS[program]:
         return "job"
     if _PYTHON.match(program):
         target = _python_target(argv)
@@ -470,8 +478,8 @@ def restart_policy_mismatch(project: ComposeProject, ctx: RuleContext[None]) -> 
         if what == "job" and policy in ("always", "unless-stopped") and node is not None:
             yield ctx.finding(
                 node.span,
-                f"services.{s} runs a one-shot job ('{_shown_command(where)}') with restart "
-                f"policy '{policy}': when it finishes, Docker starts it again, so training "
+                f"services.{s} runs a one-shot job ({_shown_command(where, service)}) with "
+                f"restart policy '{policy}': when it finishes, Docker starts it again, so training "
                 "starts over (or overwrites its checkpoints and logs) and a download or "
                 "migration loops forever; use restart: on-failure:3 (stops after success) or "
                 "no",
@@ -484,8 +492,8 @@ def restart_policy_mismatch(project: ComposeProject, ctx: RuleContext[None]) -> 
             problem = "no restart policy" if policy is None else "restart: no"
             yield ctx.finding(
                 at.span,
-                f"services.{s} runs a server ('{_shown_command(where)}') with {problem}: when "
-                "it crashes (a CUDA out-of-memory on a long request, a GPU Xid error, a "
+                f"services.{s} runs a server ({_shown_command(where, service)}) with {problem}: "
+                "when it crashes (a CUDA out-of-memory on a long request, a GPU Xid error, a "
                 "driver reset) or the host reboots, it stays down until someone notices; "
                 "use restart: unless-stopped",
                 fix="restart: unless-stopped",
@@ -493,10 +501,12 @@ def restart_policy_mismatch(project: ComposeProject, ctx: RuleContext[None]) -> 
             )
 
 
-def _shown_command(node: YNode) -> str:
+def _shown_command(node: YNode, service: Service) -> str:
+    if node is service.get("image"):
+        return f"image {text(node)}"
     if isinstance(node, YSeq):
         words = [text(i) or "…" for i in items(node)]
         shown = " ".join(words)
     else:
         shown = text(node) or "…"
-    return shown if len(shown) <= 60 else shown[:57] + "…"
+    return f"'{shown}'" if len(shown) <= 60 else f"'{shown[:57]}…'"

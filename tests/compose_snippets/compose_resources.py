@@ -243,6 +243,18 @@ CASES: list[tuple[Files, str, list[int | str]]] = [
         [],
     ),
     ("services:\n  a:\n    image: x:1\n    command: python app.py\n", "ML312", []),
+    (
+        "services:\n  t:\n    build: .\n    command: llamafactory-cli train sft.yaml\n"
+        "    restart: unless-stopped\n",
+        "ML312",
+        [5],
+    ),
+    (
+        "services:\n  t:\n    build: .\n    command: llamafactory-cli webui\n"
+        "    restart: unless-stopped\n",
+        "ML312",
+        [],
+    ),
     # ---------------------------------------- ML110 build-image-moving-tag
     ("services:\n  t:\n    build: .\n    image: ghcr.io/acme/train:latest\n", "ML110", [4]),
     ("services:\n  t:\n    build: .\n    image: acme/train\n", "ML110", [4]),
