@@ -408,4 +408,41 @@ CASES: list[tuple[Files, str, list[int | str]]] = [
         "ML016",
         [],
     ),
+    # ---------------------------------------- more traps: extends, defaults, ranges, maps
+    (
+        "services:\n  base:\n    image: x:1\n    mem_limit: 4g\n  child:\n    extends: base\n"
+        "    deploy:\n      resources:\n        limits:\n          memory: 8g\n",
+        "ML311",
+        [10],
+    ),
+    (
+        "services:\n  base:\n    image: x:1\n    pids_limit: -1\n  child:\n    extends: base\n",
+        "ML309",
+        [4],
+    ),
+    (
+        "services:\n  a:\n    image: x:1\n    ports: ['8000-8005:8000-8005']\n  b:\n"
+        "    image: y:1\n    ports: ['8005-8010:9005-9010']\n",
+        "ML016",
+        [7],
+    ),
+    (
+        "services:\n  a:\n    image: x:1\n    ports: ['8000-8005:8000-8005']\n  b:\n"
+        "    image: y:1\n    ports: ['8006-8010:9006-9010']\n",
+        "ML016",
+        [],
+    ),
+    ("services:\n  t:\n    build: .\n    image: acme/t:${TAG:-latest}\n", "ML110", [4]),
+    (
+        "services:\n  a:\n    image: x:1\n    deploy:\n      resources:\n        limits:\n"
+        "          cpus: ${C}\n",
+        "ML307",
+        [],
+    ),
+    (
+        "services:\n  a:\n    image: x:1\n    ulimits:\n      nofile:\n        soft: -1\n"
+        "        hard: -1\n",
+        "ML310",
+        [7],
+    ),
 ]
