@@ -487,17 +487,15 @@ def restart_policy_mismatch(project: ComposeProject, ctx: RuleContext[None]) -> 
                 path=node.path,
                 related=(Related(where.path, where.span, "the job's command"),),
             )
-        elif what == "server" and policy in (None, "no"):
-            at = node if node is not None else where
-            problem = "no restart policy" if policy is None else "restart: no"
+        elif what == "server" and policy == "no" and node is not None:
             yield ctx.finding(
-                at.span,
-                f"services.{s} runs a server ({_shown_command(where, service)}) with {problem}: "
-                "when it crashes (a CUDA out-of-memory on a long request, a GPU Xid error, a "
-                "driver reset) or the host reboots, it stays down until someone notices; "
-                "use restart: unless-stopped",
+                node.span,
+                f"services.{s} runs a server ({_shown_command(where, service)}) with restart "
+                "policy 'no': when it crashes (a CUDA out-of-memory on a long request, a GPU "
+                "Xid error, a driver reset) or the host reboots, it stays down until someone "
+                "notices; use restart: unless-stopped",
                 fix="restart: unless-stopped",
-                path=at.path,
+                path=node.path,
             )
 
 

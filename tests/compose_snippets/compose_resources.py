@@ -205,7 +205,8 @@ CASES: list[tuple[Files, str, list[int | str]]] = [
         "ML312",
         [5],
     ),
-    ("services:\n  s:\n    image: vllm/vllm-openai:v0.6.3\n", "ML312", [3]),
+    ("services:\n  s:\n    image: vllm/vllm-openai:v0.6.3\n    restart: 'no'\n", "ML312", [4]),
+    ("services:\n  s:\n    image: vllm/vllm-openai:v0.6.3\n", "ML312", []),
     (
         "services:\n  s:\n    image: x:1\n    command: uvicorn app:app\n    restart: 'no'\n",
         "ML312",
