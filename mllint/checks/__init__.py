@@ -3,7 +3,10 @@ knowledge rules in ml_<topic>). Importing this package registers every rule."""
 
 from mllint.checks import (  # noqa: F401 - imported for their @rule registrations
     compose_isolation,
+    compose_reproducibility,
+    compose_resources,
     compose_security,
+    compose_style,
     compose_volumes,
     isolation,
     ml_gpu,
