@@ -49,7 +49,6 @@ is judged (ruff's behaviour without ``--force-exclude``).
 
 from __future__ import annotations
 
-import difflib
 import os
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -571,10 +570,10 @@ def _kind(value: object, kind: str) -> str:
 
 
 def _hint(word: str, choices: Iterable[str]) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    if close:
-        return f" (did you mean '{close[0]}'?)"
-    return ""
+    from mllint.spelling import nearest
+
+    close = nearest(word, choices)
+    return f" (did you mean '{close}'?)" if close else ""
 
 
 def schema_path() -> Path:

@@ -33,6 +33,8 @@ def run_cli(
     # Variables that change mllint's defaults (colour, GitHub annotations) are not inherited.
     full_env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "GITHUB_ACTIONS")}
     full_env.update({"NO_COLOR": "1", **(env or {})})
+    # The checkout under test, also when the venv's editable install points at another one.
+    full_env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), full_env.get("PYTHONPATH")]))
     data = stdin.decode() if isinstance(stdin, bytes) else stdin
     return subprocess.run(
         [sys.executable, "-m", "mllint", *args],

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 
 from mllint.catalog import CATEGORIES, Catalog, RuleEntry
+from mllint.spelling import nearest
 
 #: Ids of an organisation's policies (ORG001, SEC010) and their prefixes.
 _POLICY_PREFIX = re.compile(r"[A-Z]{2,8}[0-9]{0,3}")
@@ -32,8 +32,8 @@ def _expand(ref: str, catalog: Catalog) -> list[RuleEntry]:
     found = [e for e in catalog.values() if _matches(ref, e)]
     if not found:
         names = [*catalog.keys(), *(e.name for e in catalog.values()), *CATEGORIES.values()]
-        close = difflib.get_close_matches(ref, names, n=1, cutoff=0.6)
-        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        close = nearest(ref, names)
+        hint = f" (did you mean '{close}'?)" if close else ""
         raise SelectionError(f"unknown rule, prefix or category '{ref}'{hint}")
     return found
 

@@ -9,7 +9,6 @@ reported (ML004) so stale pragmas do not pile up; hadolint's are not, since a te
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from typing import NamedTuple
@@ -17,6 +16,7 @@ from typing import NamedTuple
 from mllint.catalog import Catalog
 from mllint.engine.finding import Finding
 from mllint.model.span import Span
+from mllint.spelling import nearest
 
 _MLLINT = re.compile(r"#\s*mllint:\s*(ignore|ignore-file)\s*=\s*([A-Za-z0-9_,\s-]*?)\s*(--.*)?$")
 _HADOLINT = re.compile(r"#\s*hadolint\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s]+)")
@@ -71,8 +71,8 @@ def parse(
             for rule_id in ids:
                 entry = catalog.lookup(rule_id)
                 if entry is None:
-                    close = difflib.get_close_matches(rule_id.upper(), list(catalog), n=1)
-                    hint = f" (did you mean {close[0]}?)" if close else ""
+                    close = nearest(rule_id.upper(), list(catalog))
+                    hint = f" (did you mean {close}?)" if close else ""
                     errors.append(
                         f"{path}:{number}: unknown rule '{rule_id}' in a suppression{hint}"
                     )

@@ -840,8 +840,8 @@ def _with_stage(instr: Instruction, stage: int) -> Instruction:
 
 
 def _unknown_instruction(word: str) -> str:
-    import difflib
+    from mllint.spelling import nearest
 
-    close = difflib.get_close_matches(word.upper(), sorted(KEYWORDS), n=1, cutoff=0.6)
-    hint = f" (did you mean {close[0]}?)" if close else ""
+    close = nearest(word.upper(), sorted(KEYWORDS))
+    hint = f" (did you mean {close}?)" if close else ""
     return f"unknown instruction '{word}'{hint}"
