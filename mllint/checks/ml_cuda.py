@@ -106,7 +106,7 @@ def _variant_for(pin: WheelPin, cuda: Version) -> str | None:
 
 def _base_suggestion(ref: ImageRef, info: ImageInfo, cuda: Version) -> str | None:
     """``nvidia/cuda:<wheel CUDA>-<same flavour and OS>`` for an nvidia/cuda base."""
-    from mllint.ml.compat import latest_patch
+    from mllint.ml.compat import default_cudnn, latest_patch
 
     if info.repository != "nvidia/cuda" or not ref.tag or "-" not in ref.tag:
         return None
@@ -115,7 +115,9 @@ def _base_suggestion(ref: ImageRef, info: ImageInfo, cuda: Version) -> str | Non
         return None
     rest = ref.tag.split("-", 1)[1]
     if rest.startswith("cudnn") and "-" in rest:
-        rest = "cudnn-" + rest.split("-", 1)[1]  # the cuDNN major follows the CUDA release
+        # the cuDNN major follows the CUDA release; tags from 12.4 on omit it
+        cudnn = "cudnn" if patch >= (12, 4) else f"cudnn{default_cudnn(patch) or ''}"
+        rest = f"{cudnn}-{rest.split('-', 1)[1]}"
     return f"FROM {ref.name}:{_cuda(patch)}-{rest}"
 
 
@@ -137,7 +139,7 @@ def _builds(df: Dockerfile, pin: WheelPin) -> CudaBuild | None:
 
 @rule("ML601")
 def torch_wheel_cuda_major_mismatch(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
-    from mllint.ml.compat import driver_min, variant_cuda
+    from mllint.ml.compat import minor_compat_driver, variant_cuda
 
     for pin, ref, info in _torch_pins(df):
         wheel = variant_cuda(pin.variant or "")
@@ -153,17 +155,17 @@ def torch_wheel_cuda_major_mismatch(df: Dockerfile, ctx: RuleContext[None]) -> I
             )
             related.append(Related(df.path, build.span, f"compiled with CUDA {_cuda(info.cuda)}"))
         elif wheel[0] > info.cuda[0]:
-            floor = driver_min(wheel) or "a newer driver"
+            branch = minor_compat_driver(wheel[0])
+            floor = f" (>= {branch})" if branch else ""
             why = (
-                f"the wheel needs a host driver for CUDA {wheel[0]} (>= {floor}), which the "
-                f"image's CUDA {_cuda(info.cuda)} driver check does not ask for, so the container "
-                "starts on older nodes and fails at the first CUDA call"
+                f"the wheel needs a host driver for CUDA {wheel[0]}{floor}, which the image's "
+                "driver check does not ask for, so the container starts on older GPU nodes and "
+                "fails at the first CUDA call"
             )
         else:
             why = (
                 f"the wheel ships its own CUDA {_cuda(wheel)} libraries, so the image's CUDA "
-                f"{_cuda(info.cuda)} stack is dead weight, and anything compiled against it "
-                "later will not load into torch"
+                "stack is dead weight, and anything compiled against it will not load into torch"
             )
         options = []
         variant = _variant_for(pin, info.cuda)
@@ -172,13 +174,11 @@ def torch_wheel_cuda_major_mismatch(df: Dockerfile, ctx: RuleContext[None]) -> I
         base = _base_suggestion(ref, info, wheel)
         if base is not None:
             options.append(base)
-        fix = " or ".join(options) if options else None
         yield ctx.finding(
             pin.via.span if pin.via is not None else pin.word.span,
             f"{_wheel(pin)} wheel is built for CUDA {_cuda(wheel)} ({pin.how}) but the base "
-            f"image '{_image_name(ref)}' provides CUDA {_cuda(info.cuda)}: {why}"
-            + (f"; {fix}" if fix else "; use a torch wheel and a base image of the same CUDA"),
-            fix=_index_fix(pin, variant) if variant is not None else base,
+            f"image provides CUDA {_cuda(info.cuda)}: {why}; use the same CUDA major on both",
+            fix=", or ".join(options) if options else None,
             related=tuple(related),
             severity=Severity.ERROR if build is not None else Severity.WARNING,
         )
@@ -193,15 +193,14 @@ def torch_wheel_cpu_on_gpu_image(df: Dockerfile, ctx: RuleContext[None]) -> Iter
         if pin.variant != "cpu" or not info.is_gpu:
             continue
         variant = _variant_for(pin, info.cuda) if info.cuda else None
-        target = f"{_TORCH_INDEX}{variant}" if variant else f"a {_TORCH_INDEX}cuXYZ index"
+        target = _index_fix(pin, variant) if variant else f"{_TORCH_INDEX}cuXYZ"
         yield ctx.finding(
             pin.via.span if pin.via is not None else pin.word.span,
-            f"{_wheel(pin)} is the CPU-only build ({pin.how}) but the base image "
-            f"'{_image_name(ref)}' is a CUDA image: torch.cuda.is_available() is False, "
-            "training and inference silently run on the CPU, and the image carries the CUDA "
-            f"libraries for nothing; install from {target}, or start from a CPU base image if "
-            "the CPU is intended",
-            fix=_index_fix(pin, variant) if variant else None,
+            f"{_wheel(pin)} is the CPU-only build ({pin.how}) but the base image is a CUDA "
+            "image: torch.cuda.is_available() is False, training and inference silently run "
+            "on the CPU, and the image carries its CUDA libraries for nothing; install a CUDA "
+            "build, or start from a CPU base image if the CPU is intended",
+            fix=f"{target}, or FROM python:3.x-slim for a CPU image",
             related=(_from_related(df, ref, info),),
         )
 
@@ -237,11 +236,10 @@ def torch_wheel_cuda_newer_than_image(df: Dockerfile, ctx: RuleContext[None]) ->
         yield ctx.finding(
             pin.via.span if pin.via is not None else pin.word.span,
             f"{_wheel(pin)} wheel is built for CUDA {_cuda(wheel)} ({pin.how}), newer than the "
-            f"base image's CUDA {_cuda(cuda)} ('{_image_name(ref)}'): {drivers}; on older "
-            "drivers it runs only under minor-version compatibility (limited features, PTX "
-            "JIT fails) and extensions built with the image's nvcc get a CUDA mismatch warning"
-            + (f"; {' or '.join(options)}" if options else ""),
-            fix=_index_fix(pin, variant) if variant and variant != pin.variant else base,
+            f"base image's CUDA {_cuda(cuda)}: {drivers}; on older drivers it runs only under "
+            "minor-version compatibility (limited features, PTX JIT fails), and extensions "
+            "built with the image's nvcc get a CUDA mismatch warning",
+            fix=", or ".join(options) if options else None,
             related=(_from_related(df, ref, info),),
         )
 

@@ -152,3 +152,9 @@ def _norm(extra: str) -> str:
     import re
 
     return re.sub(r"[-_.]+", "-", extra).lower()
+
+
+def minor_compat_driver(major: int) -> int | None:
+    """The lowest driver branch that runs any CUDA ``major``.x binary (minor-version compat)."""
+    branch = data()["minor_version_compat_driver_branch"].get(str(major))
+    return None if branch is None else int(branch)

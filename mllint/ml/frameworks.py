@@ -187,7 +187,7 @@ def _torch_variant(
 ) -> tuple[str | None, str, Word | None]:
     """The CUDA variant of a torch-family wheel, how it is known, and the word it came from."""
     if req.local is not None:
-        return req.local, f"its local version '+{req.local}'", None
+        return req.local, f"local version +{req.local}", None
     if backend is not None:
         value, word = backend
         if value.startswith("cu") or value == "cpu":
@@ -200,20 +200,20 @@ def _torch_variant(
         variant = _variant_of(last.url)
         if variant is None:
             return None, "", None  # a custom index: its wheels are not known
-        return variant, f"{last.origin} {last.url}", last.word
+        return variant, last.origin, last.word
     release = torch_release(req.version) if req.version and req.name == "torch" else None
     for extra in reversed(extras):
         variant = _variant_of(extra.url)
         if variant is not None:
             if release is not None and release.variants and variant not in release.variants:
                 break  # not built for this release: pip takes PyPI's wheel
-            return variant, f"{extra.origin} {extra.url}", extra.word
+            return variant, extra.origin, extra.word
         if not any(host in extra.url for host in _OTHER_INDEXES):
             return None, "", None
     if opaque or any(s.kind == "find-links" for s in sources):
         return None, "", None
     if release is not None and release.pypi_default is not None:
-        return release.pypi_default, f"PyPI's default wheel of torch {req.version}", None
+        return release.pypi_default, "PyPI's wheel of this release", None
     return None, "", None
 
 
