@@ -269,10 +269,13 @@ def _pins_of(
     df: Dockerfile, instr: Instruction, install: PackageInstall, scope: dict[str, str | None]
 ) -> Iterator[WheelPin]:
     env = dict(scope)
+    assigned: dict[str, Word] = {}
     for a in install.command.assignments:
         name, _, value = a.value.partition("=")
         env[name] = _resolve(Word(a.text, value, a.span, a.dynamic, a.quoted), scope)
+        assigned[name] = a
     sources, opaque = _env_sources(install.manager, env)
+    sources = [s._replace(word=assigned.get(s.origin)) for s in sources]
     backend: tuple[str, Word | None] | None = None
     if install.manager == "uv" and env.get("UV_TORCH_BACKEND"):
         backend = (str(env["UV_TORCH_BACKEND"]), None)
