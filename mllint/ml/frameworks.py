@@ -112,12 +112,19 @@ def _option_values(command: Command, names: dict[str, str]) -> Iterator[tuple[st
                 i += 1
                 break
             if spelling.startswith("--") and v.startswith(spelling + "="):
-                k = len(spelling) + 1
-                yield canonical, Word(word.text, v[k:], word.span, word.dynamic, word.quoted)
+                yield canonical, _after(word, len(spelling) + 1)
                 break
             if not spelling.startswith("--") and v.startswith(spelling) and len(v) > 2:
-                yield canonical, Word(word.text, v[2:], word.span, word.dynamic, word.quoted)
+                yield canonical, _after(word, 2)
                 break
+
+
+def _after(word: Word, k: int) -> Word:
+    """The value part of ``--opt=value``; its span narrowed when the prefix is plain text."""
+    span = word.span
+    if word.text[:k] == word.value[:k] and span.line == span.end_line:
+        span = Span(span.line, span.column + k, span.end_line, span.end_column)
+    return Word(word.text[k:], word.value[k:], span, word.dynamic, word.quoted)
 
 
 _PIP_INDEX_OPTIONS = {
