@@ -260,7 +260,8 @@ def torch_companion_mismatch(df: Dockerfile, ctx: RuleContext[None]) -> Iterator
         torch = _torch_for(pin, torches, df)
         if torch is None:
             continue
-        related = (Related(df.path, torch.word.span, f"the torch it goes with: {torch.requirement}"),)
+        goes_with = f"the torch it goes with: {torch.requirement}"
+        related = (Related(df.path, torch.word.span, goes_with),)
         release = torch_release(torch.version) if torch.version else None
         expected = getattr(release, pin.package) if release is not None else None
         if pin.version and expected and pin.version != expected:
