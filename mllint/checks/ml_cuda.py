@@ -306,10 +306,13 @@ def _torch_for(pin: WheelPin, torches: list[WheelPin], df: Dockerfile) -> WheelP
     same = [t for t in torches if t.install.command is pin.install.command]
     if same:
         return same[-1]
-    stages = _image_stages(df, pin.stage) & {s.number for s in df.stage_chain(df.stages[pin.stage])}
+    if pin.stage < 0:
+        return None
+    stages = {s.number for s in df.stage_chain(df.stages[pin.stage])}
     candidates = [t for t in torches if t.stage in stages and t.version]
     before = [t for t in candidates if t.word.span.line < pin.word.span.line]
-    return (before or candidates or [None])[-1]
+    found = before or candidates
+    return found[-1] if found else None
 
 
 # --------------------------------------------------------------------------- ML605

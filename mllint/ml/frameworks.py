@@ -287,30 +287,24 @@ def _pins_of(
     if install.manager == "uv" and env.get("UV_TORCH_BACKEND"):
         backend = (str(env["UV_TORCH_BACKEND"]), None)
     for kind, word in _option_values(install.command, _PIP_INDEX_OPTIONS):
-        value = _resolve(word, scope)
-        if value is None:
+        option_value = _resolve(word, scope)
+        if option_value is None:
             opaque = True
             continue
         if kind == "backend":
-            backend = (value, word)
+            backend = (option_value, word)
             continue
+        name, eq, url = option_value.partition("=")
+        if eq and "://" not in name:
+            option_value = url  # uv's --index NAME=URL
         option = {"index": "--index-url", "extra": "--extra-index-url"}.get(kind, "--find-links")
-        sources.append(
-            Source(
-                kind,
-                value.split("=", 1)[-1]
-                if "=" in value and "://" not in value.split("=", 1)[0]
-                else value,
-                word,
-                option,
-            )
-        )
+        sources.append(Source(kind, option_value, word, option))
     opaque = opaque or bool(install.requirement_files) or _configured_elsewhere(df, instr)
     for word in install.packages:
-        value = _resolve(word, scope)
-        if value is None:
+        requirement = _resolve(word, scope)
+        if requirement is None:
             continue
-        req = parse_requirement(value)
+        req = parse_requirement(requirement)
         if req is None or req.name not in FRAMEWORKS:
             continue
         variant, how, via = None, "", None
@@ -319,7 +313,7 @@ def _pins_of(
         yield WheelPin(
             req.name,
             word,
-            value,
+            requirement,
             req.version,
             req.local,
             req.extras,
