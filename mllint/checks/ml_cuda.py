@@ -128,6 +128,10 @@ def _index_fix(pin: WheelPin, variant: str) -> str:
     return f"pip install torch{version} --index-url {_TORCH_INDEX}{variant}"
 
 
+def _use(options: list[str]) -> str:
+    return "use " + " or ".join(f"'{o}'" for o in options)
+
+
 def _builds(df: Dockerfile, pin: WheelPin) -> CudaBuild | None:
     from mllint.ml.frameworks import cuda_builds
 
@@ -158,9 +162,9 @@ def torch_wheel_cuda_major_mismatch(df: Dockerfile, ctx: RuleContext[None]) -> I
             branch = minor_compat_driver(wheel[0])
             floor = f" (>= {branch})" if branch else ""
             why = (
-                f"the wheel needs a host driver for CUDA {wheel[0]}{floor}, which the image's "
-                "driver check does not ask for, so the container starts on older GPU nodes and "
-                "fails at the first CUDA call"
+                f"the wheel needs a host driver for CUDA {wheel[0]}{floor} while the image is "
+                f"made for CUDA {info.cuda[0]}, so the container starts on GPU nodes with an "
+                "older driver and fails at the first CUDA call"
             )
         else:
             why = (
@@ -177,8 +181,9 @@ def torch_wheel_cuda_major_mismatch(df: Dockerfile, ctx: RuleContext[None]) -> I
         yield ctx.finding(
             pin.via.span if pin.via is not None else pin.word.span,
             f"{_wheel(pin)} wheel is built for CUDA {_cuda(wheel)} ({pin.how}) but the base "
-            f"image provides CUDA {_cuda(info.cuda)}: {why}; use the same CUDA major on both",
-            fix=", or ".join(options) if options else None,
+            f"image provides CUDA {_cuda(info.cuda)}: {why}; "
+            + (_use(options) if options else "use the same CUDA major on both"),
+            fix="; or ".join(options) if options else None,
             related=tuple(related),
             severity=Severity.ERROR if build is not None else Severity.WARNING,
         )
@@ -238,8 +243,9 @@ def torch_wheel_cuda_newer_than_image(df: Dockerfile, ctx: RuleContext[None]) ->
             f"{_wheel(pin)} wheel is built for CUDA {_cuda(wheel)} ({pin.how}), newer than the "
             f"base image's CUDA {_cuda(cuda)}: {drivers}; on older drivers it runs only under "
             "minor-version compatibility (limited features, PTX JIT fails), and extensions "
-            "built with the image's nvcc get a CUDA mismatch warning",
-            fix=", or ".join(options) if options else None,
+            "built with the image's nvcc get a CUDA mismatch warning"
+            + (f"; {_use(options)}" if options else ""),
+            fix="; or ".join(options) if options else None,
             related=(_from_related(df, ref, info),),
         )
 
@@ -370,7 +376,7 @@ def deprecated_gpu_package(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[H
                 ctx.finding(
                     word.span,
                     f"'-f {url}' is the legacy find-links page of PyTorch wheels: pip scans a "
-                    "page listing every build of every release and the CUDA variant then hangs "
+                    "page listing every build of every release and the CUDA variant then depends "
                     "on the pin's '+cuXYZ' alone; use --index-url "
                     f"{_TORCH_INDEX}cuXYZ (one index per CUDA variant)",
                     fix=f"--index-url {_TORCH_INDEX}cu<XYZ>",

@@ -176,6 +176,20 @@ def _configured_elsewhere(df: Dockerfile, instr: Instruction) -> bool:
     return False
 
 
+def _x86_64(df: Dockerfile, instr: Instruction) -> bool:
+    """Whether the stage may build for x86_64, the platform PyPI's defaults were measured on
+    (aarch64 wheels of many torch releases on PyPI are CPU-only)."""
+    if instr.stage < 0:
+        return True
+    for stage in df.stage_chain(df.stages[instr.stage]):
+        platform = stage.from_.flag("platform")
+        if platform is not None and platform.value is not None:
+            value = platform.value.lower()
+            if "$" not in value and "amd64" not in value and "x86_64" not in value:
+                return False
+    return True
+
+
 def _resolve(word: Word, scope: dict[str, str | None] | None) -> str | None:
     if not word.dynamic:
         return word.value
@@ -299,7 +313,12 @@ def _pins_of(
             option_value = url  # uv's --index NAME=URL
         option = {"index": "--index-url", "extra": "--extra-index-url"}.get(kind, "--find-links")
         sources.append(Source(kind, option_value, word, option))
-    opaque = opaque or bool(install.requirement_files) or _configured_elsewhere(df, instr)
+    opaque = (
+        opaque
+        or bool(install.requirement_files)
+        or _configured_elsewhere(df, instr)
+        or not _x86_64(df, instr)
+    )
     for word in install.packages:
         requirement = _resolve(word, scope)
         if requirement is None:

@@ -631,3 +631,14 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
 CASES = [(textwrap.dedent(s).lstrip("\n"), rule, lines) for s, rule, lines in _WRITTEN]
+
+# An arm64 stage: PyPI's aarch64 torch wheels are not the x86_64 CUDA builds the defaults
+# were measured on, so a plain pin is not judged.
+CASES.append(
+    (
+        "FROM --platform=linux/arm64 nvidia/cuda:11.8.0-runtime-ubuntu22.04\n"
+        "RUN pip install torch==2.11.0\n",
+        "ML601",
+        [],
+    )
+)
