@@ -161,10 +161,11 @@ def _env_sources(manager: str, env: dict[str, str | None]) -> tuple[list[Source]
 
 
 def _configured_elsewhere(df: Dockerfile, instr: Instruction) -> bool:
-    """Whether an earlier instruction writes pip/uv configuration (the index is unknown)."""
+    """Whether an earlier instruction (or this RUN) writes pip/uv configuration: the index is
+    unknown then."""
     stage = instr.stage
     for other in df.instructions:
-        if other.span.line >= instr.span.line:
+        if other.span.line > instr.span.line:
             break
         if other.stage != stage and other.stage >= 0 and stage >= 0:
             chain = {s.number for s in df.stage_chain(df.stages[stage])}

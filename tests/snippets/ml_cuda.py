@@ -642,3 +642,12 @@ CASES.append(
         [],
     )
 )
+CASES.append(
+    (
+        "FROM nvidia/cuda:11.8.0-runtime-ubuntu22.04\n"
+        "RUN pip config set global.index-url https://mirror.example.com/simple \\\n"
+        "    && pip install torch==2.11.0\n",
+        "ML601",
+        [],
+    )
+)
