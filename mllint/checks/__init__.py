@@ -9,6 +9,7 @@ from mllint.checks import (  # noqa: F401 - imported for their @rule registratio
     compose_style,
     compose_volumes,
     isolation,
+    ml_cuda,
     ml_gpu,
     reproducibility,
     resources,
