@@ -26,10 +26,11 @@ _NOT_DOCKERFILE_SUFFIXES = frozenset(
 
 def is_dockerfile_name(name: str) -> bool:
     """``Dockerfile``, ``Dockerfile.gpu``, ``Dockerfile-dev``, ``Dockerfile_cpu``,
-    ``train.Dockerfile``, ``x.dockerfile``, ``Containerfile`` (and its variants)."""
+    ``train.Dockerfile``, ``x.dockerfile``, ``gpu-Dockerfile``, ``cuda_Dockerfile``,
+    ``Containerfile`` (and its variants)."""
     lower = name.lower()
-    if lower.endswith(".dockerfile"):
-        return True
+    if lower.endswith((".dockerfile", "-dockerfile", "_dockerfile", ".containerfile")):
+        return True  # gpu.Dockerfile, train-Dockerfile, owner__repo__Dockerfile
     for stem in ("dockerfile", "containerfile"):
         if lower == stem:
             return True
