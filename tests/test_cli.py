@@ -119,6 +119,7 @@ def test_directory_discovery(tmp_path: Path) -> None:
         "x/Dockerfile-dev",
         "y/Dockerfile_cpu",
         "z/Containerfile",
+        "w/cuda-Dockerfile",
     )
     skipped = (
         ".git/Dockerfile",
