@@ -244,12 +244,13 @@ def split_script(script: str) -> list[list[str]]:
     """A shell string split into simple commands (``;``, ``&&``, ``||``, ``|``, newlines)."""
     out: list[list[str]] = []
     try:
-        lexer = shlex.shlex(script, posix=True, punctuation_chars=";&|")
+        lexer = shlex.shlex(script.replace("\\\n", " "), posix=True, punctuation_chars=";&|\n")
+        lexer.whitespace = " \t\r"
         lexer.whitespace_split = True
         lexer.commenters = "#"
         current: list[str] = []
         for token in lexer:
-            if token and set(token) <= set(";&|"):
+            if token and set(token) <= set(";&|\n"):
                 if current:
                     out.append(current)
                 current = []
