@@ -5,16 +5,15 @@ variables (ML511) and model servers without a usable healthcheck (ML621)."""
 from __future__ import annotations
 
 import textwrap
-from typing import Union
 
-Files = Union[str, dict[str, str]]
+Files = str | dict[str, str]
 
 
 def _d(text: str) -> str:
     return textwrap.dedent(text).lstrip("\n")
 
 
-_WRITTEN: list[tuple[Files, str, list[Union[int, str]]]] = [
+_WRITTEN: list[tuple[Files, str, list[int | str]]] = [
     # ------------------------------------------------------------------ ML414
     (
         """
@@ -583,6 +582,5 @@ _WRITTEN: list[tuple[Files, str, list[Union[int, str]]]] = [
 ]
 
 CASES = [
-    (_d(files) if isinstance(files, str) else files, rule, lines)
-    for files, rule, lines in _WRITTEN
+    (_d(files) if isinstance(files, str) else files, rule, lines) for files, rule, lines in _WRITTEN
 ]
