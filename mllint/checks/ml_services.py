@@ -51,6 +51,16 @@ class Where(NamedTuple):
     env_unknown: bool  # env_file or unknown values: absent variables may still be set
     kind: str | None  # server kind from the image name
     compose: bool
+    sources: Mapping[str, Sequence[str]]  # file lines, to point at words inside values
+
+    def env_words(self, name: str) -> list[tuple[Arg, ...]]:
+        """The simple commands in a variable that holds command-line arguments."""
+        value, span, path = self.env.get(name, (None, Span(0, 0, 0, 0), ""))
+        if not value:
+            return []
+        outer = Arg(value, span, path)
+        lines = self.sources.get(path, ())
+        return [tuple(_locate_in(outer, words, lines)) for words in split_script(value)]
 
 
 def _open_shells(
@@ -119,6 +129,7 @@ def _dockerfile_where(df: Dockerfile) -> Where:
         False,
         found[1] if found else None,
         False,
+        {df.path: df.lines},
     )
 
 
@@ -159,6 +170,7 @@ def _service_where(project: ComposeProject, service: Service) -> Where:
         unknown,
         found[1] if found else None,
         True,
+        sources,
     )
 
 
@@ -320,10 +332,7 @@ def _jupyter_args(where: Where) -> Iterator[tuple[Arg, ...]]:
             yield argv
     if where.kind == "jupyter" or any(_kind(where, a) == "jupyter" for a in where.commands):
         for name in _NOTEBOOK_ARGS:
-            value, span, path = where.env.get(name, (None, Span(0, 0, 0, 0), ""))
-            if value:
-                for words in split_script(value):
-                    yield tuple(Arg(w, span, path) for w in words)
+            yield from where.env_words(name)
 
 
 def _empty_token(argv: Sequence[Arg]) -> Arg | None:
@@ -406,9 +415,7 @@ def _flag_hits(where: Where) -> Iterator[tuple[Arg, str, str, Severity]]:
     """(word, what, why, severity) for every insecure server flag of one Dockerfile/service."""
     lists: list[tuple[Arg, ...]] = list(where.commands)
     for name in _ARG_ENVS:
-        value, span, path = where.env.get(name, (None, Span(0, 0, 0, 0), ""))
-        if value:
-            lists.extend(tuple(Arg(w, span, path) for w in ws) for ws in split_script(value))
+        lists.extend(where.env_words(name))
     for argv in lists:
         values = {a.value.partition("=")[0] for a in argv}
         kind = _kind(where, argv)
