@@ -242,3 +242,26 @@ def test_compose_args_point_at_each_word(tmp_path: Path) -> None:
     assert args is not None
     assert [a.value for a in args] == ["--model-id", "m", "--trust-remote-code"]
     assert (args[2].span.line, args[2].span.column) == (4, 27)
+
+
+def test_port_of_a_recognised_tool_is_an_error(tmp_path: Path) -> None:
+    """ML204 uses the role: Jupyter moved to another port is still Jupyter."""
+    from mllint.lint import Settings, lint
+
+    path = tmp_path / "compose.yaml"
+    path.write_text(
+        "services:\n"
+        "  nb:\n"
+        "    image: python:3.11\n"
+        "    command: jupyter lab --ip 0.0.0.0 --port 9999\n"
+        "    ports: ['9999:9999']\n"
+        "  api:\n"
+        "    image: python:3.11\n"
+        "    command: uvicorn app:app --port 9000\n"
+        "    ports: ['9000:9000']\n",
+        encoding="utf-8",
+    )
+    report = lint([str(path)], Settings(select=["ML204"]))
+    found = {(f.span.line, str(f.severity)) for f in report.findings}
+    assert found == {(5, "error"), (9, "warning")}
+    assert "(Jupyter)" in report.findings[0].message
