@@ -303,16 +303,15 @@ def devel_image_in_final_stage(df: Dockerfile, ctx: RuleContext[None]) -> Iterat
         else "nothing in this Dockerfile compiles CUDA code"
     )
     caveat = (
-        "; unless a package in the requirements files builds a CUDA extension" if hidden else ""
+        " (unless a package in its requirements files builds a CUDA extension)" if hidden else ""
     )
     yield ctx.finding(
         ref.text.span,
         f"the final image is built on the CUDA devel image {name}:{tag}, which adds nvcc, "
         "headers and static libraries (several GB) that only compiling needs, and "
-        f"{who}{caveat}; build in a devel stage and copy the results onto the runtime image "
-        f"({name}:{runtime})",
-        fix=f"FROM {name}:{tag} AS build\n…\nFROM {name}:{runtime}\n"
-        "COPY --from=build /opt/venv /opt/venv",
+        f"{who}{caveat}; use the runtime flavour {name}:{runtime}, and compile what must be "
+        "compiled in a devel build stage whose results you COPY --from it",
+        fix=f"FROM {name}:{runtime}",
         severity=Severity.WARNING if serving else Severity.INFO,
     )
 
