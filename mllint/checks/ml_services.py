@@ -728,6 +728,19 @@ _HEALTH: dict[str, tuple[str, str]] = {
 #: Images that define their own HEALTHCHECK (a compose service inherits it).
 _OWN_HEALTHCHECK = frozenset({"localai", "llamacpp"})
 _MIN_START = 60.0
+#: Failed probes tolerated (interval x retries, Docker's defaults 30s x 3) that cover a load.
+_ENOUGH_TOLERANCE = 300.0
+
+
+def _tolerance(hc: YMap) -> float:
+    """Seconds of failing probes before the container is unhealthy, start_period excluded."""
+    if is_unknown(hc.get("interval")) or is_unknown(hc.get("retries")):
+        return _ENOUGH_TOLERANCE
+    interval = parse_duration(text(hc.get("interval")) or "30s")
+    retries = text(hc.get("retries")) or "3"
+    if interval is None or not retries.isdigit():
+        return _ENOUGH_TOLERANCE  # unknown: not judged
+    return interval * int(retries)
 
 
 def _port_arg(project: ComposeProject, service: Service, default: str) -> str:
@@ -784,6 +797,8 @@ def model_server_healthcheck(project: ComposeProject, ctx: RuleContext[None]) ->
             )
             continue
         start = hc.get("start_period")
+        if _tolerance(hc) >= _ENOUGH_TOLERANCE:
+            continue  # interval x retries alone covers minutes of loading
         if start is None:
             if kind in _OWN_HEALTHCHECK and test_node is None:
                 continue

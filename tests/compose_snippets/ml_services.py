@@ -521,6 +521,32 @@ _WRITTEN: list[tuple[Files, str, list[int | str]]] = [
     # quiet: a healthcheck from an anchor, extends, a built image, an image with its own
     (
         """
+        services:
+          tgi:
+            image: ghcr.io/huggingface/text-generation-inference:2.4.0
+            healthcheck:
+              test: ["CMD", "curl", "-f", "http://localhost:80/health"]
+              interval: ${HC_INTERVAL}
+        """,
+        "ML621",
+        [],
+    ),
+    (
+        """
+        services:
+          tgi:
+            image: ghcr.io/huggingface/text-generation-inference:2.4.0
+            healthcheck:
+              test: ["CMD", "curl", "-f", "http://localhost:80/health"]
+              interval: 30s
+              retries: 20
+              start_period: 10s
+        """,
+        "ML621",
+        [],
+    ),
+    (
+        """
         x-health: &health
           healthcheck:
             test: ["CMD", "curl", "-f", "http://localhost:80/health"]
