@@ -52,6 +52,7 @@ class Where(NamedTuple):
     kind: str | None  # server kind from the image name
     compose: bool
     sources: Mapping[str, Sequence[str]]  # file lines, to point at words inside values
+    jupyter_config: bool  # a Jupyter config file is copied or mounted (it may set a password)
 
     def env_words(self, name: str) -> list[tuple[Arg, ...]]:
         """The simple commands in a variable that holds command-line arguments."""
@@ -130,7 +131,33 @@ def _dockerfile_where(df: Dockerfile) -> Where:
         found[1] if found else None,
         False,
         {df.path: df.lines},
+        _dockerfile_jupyter_config(df),
     )
+
+
+_JUPYTER_CONFIG = re.compile(r"\.jupyter\b|jupyter_(server|notebook|lab)_config", re.I)
+_PASSWORD_SET = re.compile(
+    r"c\.\w+\.(hashed_)?password\s*=\s*['\"]?[^'\"\s]|jupyter\s+(server|notebook)\s+password"
+    r"|passwd\(",
+)
+
+
+def _dockerfile_jupyter_config(df: Dockerfile) -> bool:
+    """Whether the image gets a Jupyter config file or a password some other way."""
+    final = df.final_stage
+    if final is None:
+        return False
+    for stage in df.stage_chain(final):
+        for instr in stage.instructions:
+            args = instr.arguments.text
+            if instr.keyword in ("COPY", "ADD") and _JUPYTER_CONFIG.search(args):
+                return True
+            if instr.keyword == "RUN" and (
+                _PASSWORD_SET.search(args)
+                or any(_PASSWORD_SET.search(h.body) for h in instr.heredocs)
+            ):
+                return True
+    return False
 
 
 def _published_all(service: Service) -> Arg | None:
@@ -171,6 +198,7 @@ def _service_where(project: ComposeProject, service: Service) -> Where:
         found[1] if found else None,
         True,
         sources,
+        any(_JUPYTER_CONFIG.search(v.target) for v in volumes(service) if v.target),
     )
 
 
@@ -334,7 +362,16 @@ def _jupyter_args(where: Where) -> Iterator[tuple[Arg, ...]]:
             yield from where.env_words(name)
 
 
+_PASSWORD_FLAG = re.compile(
+    r"^--(NotebookApp|ServerApp|PasswordIdentityProvider|IdentityProvider)\.(hashed_)?password$"
+)
+
+
 def _empty_token(argv: Sequence[Arg]) -> Arg | None:
+    for a in argv:
+        flag, _, value = a.value.partition("=")
+        if _PASSWORD_FLAG.match(flag) and value.strip("'\"") != "":
+            return None  # a password protects the server without a token
     for i, a in enumerate(argv):
         flag, eq, value = a.value.partition("=")
         if not _TOKEN_FLAG.match(flag):
@@ -363,7 +400,7 @@ def jupyter_without_auth(
                 if exposed is not None
                 else "anyone who reaches the port"
             )
-            token = _empty_token(argv)
+            token = None if where.jupyter_config else _empty_token(argv)
             if token is not None:
                 yield ctx.finding(
                     token.span,

@@ -137,6 +137,19 @@ _WRITTEN: list[tuple[Files, str, list[int | str]]] = [
         "ML414",
         [],
     ),
+    (
+        """
+        services:
+          nb:
+            image: quay.io/jupyter/base-notebook:2024-10-07
+            command: start-notebook.py --IdentityProvider.token=''
+            volumes:
+              - ./jupyter_server_config.py:/home/jovyan/.jupyter/jupyter_server_config.py:ro
+            ports: ["8888:8888"]
+        """,
+        "ML414",
+        [],
+    ),
     # ------------------------------------------------------------------ ML415
     (
         """

@@ -189,6 +189,24 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML414",
         [],
     ),
+    (
+        """
+        FROM quay.io/jupyter/base-notebook:2024-10-07
+        COPY jupyter_server_config.py /home/jovyan/.jupyter/
+        CMD ["start-notebook.py", "--IdentityProvider.token=''"]
+        """,
+        "ML414",
+        [],
+    ),
+    (
+        """
+        FROM quay.io/jupyter/base-notebook:2024-10-07
+        CMD ["jupyter", "lab", "--ServerApp.token=", \
+            "--PasswordIdentityProvider.hashed_password=argon2:abc"]
+        """,
+        "ML414",
+        [],
+    ),
     # ------------------------------------------------------------------ ML415
     (
         """
