@@ -683,6 +683,21 @@ def model_cache_not_persisted(project: ComposeProject, ctx: RuleContext[None]) -
         if service.get("build") is not None or service.get("env_file") is not None:
             continue  # the image or an env file may move the cache: unknown
         defaults = _CACHE_DEFAULTS[kind]
+        args = [
+            a
+            for key in ("entrypoint", "command")
+            for a in compose_args(service.get(key), project.sources) or ()
+        ]
+        model = _option(args, "--model", "--model-id", "--model-path")
+        if model is not None and (model[1] or "").startswith(("/", "./")):
+            continue  # weights from a local path: nothing is downloaded
+        if any(a.value.startswith("/") and a.value.endswith((".gguf", ".bin")) for a in args):
+            continue
+        moved = _option(args, "--download-dir", "--huggingface-hub-cache")
+        if moved is not None:
+            if not moved[1] or not moved[1].startswith("/"):
+                continue
+            defaults = (moved[1],)
         if any(_covered(d, targets) for d in defaults):
             continue
         yield ctx.finding(

@@ -387,6 +387,32 @@ _WRITTEN: list[tuple[Files, str, list[int | str]]] = [
         "ML509",
         [],
     ),
+    (
+        """
+        services:
+          vllm:
+            image: vllm/vllm-openai:v0.6.3
+            command: ["--model", "/models/Qwen2-7B-Instruct"]
+            volumes:
+              - ./models:/models:ro
+        """,
+        "ML509",
+        [],
+    ),
+    (
+        """
+        services:
+          vllm:
+            image: vllm/vllm-openai:v0.6.3
+            command: --model Qwen/Qwen2-7B --download-dir /weights
+            volumes:
+              - hf:/root/.cache/huggingface
+        volumes:
+          hf:
+        """,
+        "ML509",
+        [3],
+    ),
     # ------------------------------------------------------------------ ML511
     (
         """
