@@ -14,6 +14,11 @@ services:
     image: vllm/vllm-openai:v0.6.3
     ports: ["127.0.0.1:8000:8000"]
     deploy: {resources: {limits: {memory: 32g}}}
+    volumes: ["hf-cache:/root/.cache/huggingface"]
+    environment: {VLLM_API_KEY: "${VLLM_API_KEY}"}
+    healthcheck: {test: ["CMD", "curl", "-f", "http://localhost:8000/health"], start_period: 10m}
+volumes:
+  hf-cache:
 """
 
 
@@ -53,7 +58,9 @@ def test_env_file_and_unknown_variables(tmp_path: Path) -> None:
         tmp_path,
         "compose.yaml",
         "services:\n  serve:\n    image: vllm/vllm-openai:${TAG}\n"
-        "    deploy: {resources: {limits: {memory: 1g}}}\n",
+        "    deploy: {resources: {limits: {memory: 1g}}}\n"
+        "    volumes: [hf:/root/.cache/huggingface]\n"
+        "    healthcheck: {test: [CMD, curl, -f, localhost:8000/health], start_period: 5m}\n",
     )
     assert run_cli("--format", "concise", str(compose)).returncode == 0  # TAG unknown: silent
     env = write(tmp_path, "ci.env", "TAG=latest\n")

@@ -181,6 +181,17 @@ SENSITIVE_PORTS = {
     "22": "SSH",
 }
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::", "[::]"})  # noqa: S104 - what we look for
+#: Tools recognised by a service's command or image (``mllint.ml.roles``), for ports moved off
+#: their well-known number (``jupyter lab --port 9999``).
+_TOOL_LABELS = {
+    "jupyter": "Jupyter",
+    "tensorboard": "TensorBoard",
+    "ray": "Ray",
+    "mlflow": "MLflow",
+    "gradio": "Gradio",
+    "streamlit": "Streamlit",
+    "ollama": "Ollama",
+}
 
 
 @rule("ML204")
@@ -195,6 +206,10 @@ def port_on_all_interfaces(project: ComposeProject, ctx: RuleContext[None]) -> I
                 continue
             target = p.target.split("-", 1)[0]
             what = SENSITIVE_PORTS.get(target)
+            if what is None:
+                from mllint.ml.roles import service_role
+
+                what = _TOOL_LABELS.get(service_role(service).kind or "")
             label = f" ({what})" if what else ""
             yield ctx.finding(
                 p.node.span,
