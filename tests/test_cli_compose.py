@@ -60,7 +60,8 @@ def test_env_file_and_unknown_variables(tmp_path: Path) -> None:
         "services:\n  serve:\n    image: vllm/vllm-openai:${TAG}\n"
         "    deploy: {resources: {limits: {memory: 1g}}}\n"
         "    volumes: [hf:/root/.cache/huggingface]\n"
-        "    healthcheck: {test: [CMD, curl, -f, localhost:8000/health], start_period: 5m}\n",
+        "    healthcheck: {test: [CMD, curl, -f, localhost:8000/health], start_period: 5m}\n"
+        "volumes:\n  hf:\n",
     )
     assert run_cli("--format", "concise", str(compose)).returncode == 0  # TAG unknown: silent
     env = write(tmp_path, "ci.env", "TAG=latest\n")
