@@ -154,6 +154,7 @@ def run_lint(argv: Sequence[str]) -> int:
         extend_select=_split(args.extend_select) or [],
         ignore=_split(args.ignore) or [],
         inline_ignores=not args.no_inline_ignores,
+        roles=args.format == "json",
     )
     paths = args.paths or ([] if args.compose else ["."])
     try:

@@ -23,6 +23,7 @@ from mllint.model.span import Span
 
 if TYPE_CHECKING:
     from mllint.model.compose import ComposeProject
+    from mllint.model.context import Project
 
 #: Files larger than this are reported (ML001) instead of parsed: a 50,000-line Dockerfile is
 #: about 2 MB, so this only stops things that are not Dockerfiles.
@@ -43,6 +44,7 @@ class Settings(NamedTuple):
     exclude: Sequence[str] = ()  # paths skipped when walking folders (named files still run)
     root: str | None = None  # the config file's folder
     policies: Sequence[Any] = ()  # mllint.policies.Policy: an organisation's own rules
+    roles: bool = False  # work out each service's and image's role (training, serving, ...)
 
 
 class Report:
@@ -63,6 +65,9 @@ class Report:
         self.sources: dict[str, tuple[str, ...]] = {}  # lines of the files with findings
         self.notes: list[str] = []  # files skipped on purpose, said on stderr
         self.catalog: Catalog | None = None  # the rules known to the run, policies included
+        # With Settings.roles: {"path", "service", "role", "kind", "evidence"} per compose
+        # service and per Dockerfile linted on its own.
+        self.roles: list[dict[str, str | None]] = []
 
     def counts(self) -> dict[Severity, int]:
         out = dict.fromkeys(Severity, 0)
@@ -279,6 +284,11 @@ def _lint_dockerfile(
             found.extend(findings)
             report.crashes.extend(crashes)
     assert model is not None
+    if settings.roles and not variants[0]:
+        from mllint.ml.roles import dockerfile_role
+
+        role = dockerfile_role(model)
+        report.roles.append({"path": name, "service": None, **role._asdict()})
     if settings.inline_ignores:
         spans = {i.span.line: range(i.span.line, i.span.end_line + 1) for i in model.instructions}
         found = _suppress(
@@ -412,10 +422,22 @@ def _lint_compose(
         severities=settings.severities,
     )
     builds = _builds(project)
+    model = None
+    if _has_target(rules, catalog, "project") or settings.roles:
+        model = _project_model(project, builds)
+    if settings.roles and model is not None:
+        from mllint.ml.roles import service_role
+
+        for service in project.services:
+            image = model.build_of(service.name)
+            role = service_role(service, image.dockerfile if image else None, project.sources)
+            report.roles.append(
+                {"path": service.key.path, "service": service.name, **role._asdict()}
+            )
     if _has_target(rules, catalog, "project"):
         more, more_crashes = run_rules(
             "project",
-            _project_model(project, builds),
+            model,
             files[0],
             rules,
             catalog,
@@ -447,7 +469,7 @@ def _lint_compose(
     return [b for _, b in builds]
 
 
-def _project_model(project: ComposeProject, builds: list[tuple[str, Build]]) -> Any:
+def _project_model(project: ComposeProject, builds: list[tuple[str, Build]]) -> Project:
     """The project with each service's Dockerfile parsed as that service builds it (one parse
     per distinct Dockerfile, args and target)."""
     from mllint.model.context import Project, ServiceBuild

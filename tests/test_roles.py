@@ -265,3 +265,19 @@ def test_port_of_a_recognised_tool_is_an_error(tmp_path: Path) -> None:
     found = {(f.span.line, str(f.severity)) for f in report.findings}
     assert found == {(5, "error"), (9, "warning")}
     assert "(Jupyter)" in report.findings[0].message
+
+
+def test_roles_are_in_the_json_report(tmp_path: Path) -> None:
+    import json
+
+    from tests.helpers import ROOT, run_cli, write
+
+    write(tmp_path, "lone/Dockerfile", 'FROM python:3.12\nCMD ["jupyter", "lab"]\n')
+    result = run_cli("--isolated", "--format", "json", str(ROOT / "examples" / "ml-project"),
+                     str(tmp_path / "lone"))  # fmt: skip
+    roles = {(r["service"], r["role"], r["kind"]) for r in json.loads(result.stdout)["roles"]}
+    assert ("serve", "serving", "vllm") in roles
+    assert ("train", "training", None) in roles
+    assert (None, "notebook", "jupyter") in roles
+    sarif = run_cli("--isolated", "--format", "sarif", str(tmp_path / "lone"))
+    assert '"roles"' not in sarif.stdout  # only the JSON report says them

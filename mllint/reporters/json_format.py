@@ -59,4 +59,5 @@ def document(report: Report) -> dict[str, Any]:
             "by_severity": {str(sev): n for sev, n in sorted(counts.items(), reverse=True)},
         },
         "findings": [finding_dict(f) for f in report.findings],
+        **({"roles": report.roles} if report.roles else {}),
     }
