@@ -616,3 +616,21 @@ services:
         [],
     ),
 ]
+
+# ------------------------------------------------------------------ ML610 cpu-wheel-on-gpu-service
+_CPU = "FROM python:3.11-slim\nRUN pip install torch==2.5.1 --index-url https://download.pytorch.org/whl/cpu\n"
+_GPU = "FROM python:3.11-slim\nRUN pip install torch==2.5.1\n"
+CASES += [
+    ({"compose.yaml": "services:\n  t:\n    build: .\n    gpus: all\n", "Dockerfile": _CPU},
+     "ML610", [4]),
+    ({"compose.yaml": "services:\n  t:\n    build: .\n    runtime: nvidia\n", "Dockerfile": _CPU},
+     "ML610", [4]),
+    ({"compose.yaml": "services:\n  t:\n    build: .\n    devices: [nvidia.com/gpu=all]\n",
+      "Dockerfile": _CPU}, "ML610", [4]),
+    ({"compose.yaml": "services:\n  t:\n    build: .\n    gpus: all\n", "Dockerfile": _GPU},
+     "ML610", []),
+    ({"compose.yaml": "services:\n  t:\n    build: .\n", "Dockerfile": _CPU}, "ML610", []),
+    ({"compose.yaml": "services:\n  t:\n    image: x:1\n    gpus: all\n"}, "ML610", []),
+    ({"compose.yaml": "services:\n  t:\n    build: .\n    gpus: all\n",
+      "Dockerfile": "FROM python:3.11-slim\nRUN pip install -r requirements.txt\n"}, "ML610", []),
+]  # fmt: skip
