@@ -2,6 +2,7 @@
 
 from mllint.checks import (  # noqa: F401 - imported for their @rule registrations
     isolation,
+    ml_image,
     reproducibility,
     resources,
     security,
