@@ -779,9 +779,12 @@ def _code_span(word: Word | None, source: SourceMap | None, start: int, end: int
         return source.span(start, end)
     assert word is not None
     span = word.span
-    k = word.text.find(word.value[start:end])
-    if span.line == span.end_line and k >= 0 and word.text.count(word.value[start:end]) == 1:
-        return Span(span.line, span.column + k, span.line, span.column + k + end - start)
+    if span.line != span.end_line:
+        return span
+    for k in (0, 1):  # unquoted, or one quote before a value written without escapes
+        if word.text[k : k + len(word.value)] == word.value:
+            column = span.column + k + start
+            return Span(span.line, column, span.line, column + end - start)
     return span
 
 
