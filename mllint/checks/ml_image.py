@@ -22,7 +22,7 @@ from mllint.engine.registry import rule
 from mllint.model.dockerfile import Dockerfile, Instruction
 from mllint.model.shell import Command, ShellScript, Word
 from mllint.model.span import SourceMap, Span
-from mllint.parsers.commands import _HF, _parse_options, downloads, package_installs
+from mllint.parsers.commands import _GIT, _HF, _parse_options, downloads, package_installs
 from mllint.parsers.shell import effective_argv
 
 _NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -147,13 +147,23 @@ def _source_name(value: str) -> tuple[str | None, bool]:
 
 
 def _cwd_name(script: ShellScript, command: Command) -> str | None:
-    """The known project named by the last ``cd DIR`` before ``command``."""
+    """The known project named by the last ``cd DIR`` before ``command``: by the directory's
+    name, or by the repository an earlier ``git clone URL DIR`` put there."""
     found = None
+    clones: dict[str, str] = {}
     for c in script.commands:
         if c is command:
             break
+        argv = effective_argv(c)
+        is_git = bool(argv) and _base(argv[0].value) == "git"
+        values = [w.value for w in _parse_options(argv[1:], _GIT).positionals] if is_git else []
+        if values[:1] == ["clone"] and len(values) > 1:
+            repo = _base(values[1]).removesuffix(".git").lower()
+            target = _base(values[2]) if len(values) > 2 else repo
+            clones[target.lower()] = repo
         if c.name == "cd" and c.args():
-            found = _REPOS.get(_base(c.args()[-1].value).lower())
+            where = _base(c.args()[-1].value).lower()
+            found = _REPOS.get(clones.get(where, where))
     return found
 
 

@@ -1,0 +1,103 @@
+"""Small Dockerfiles for the Dockerfile-only ML rules of mllint.checks.ml_image: CUDA extension
+builds (ML613, ML614), drivers and GPU selection in images (ML615, ML616), the PyTorch index
+(ML412), ML credentials in RUN (ML413), Hub downloads (ML114), unverified artifacts (ML115),
+datasets in layers (ML507) and legacy Hugging Face variables (ML508).
+
+Each case is ``(snippet, rule, expected_lines)``, as in the other snippet modules."""
+
+from __future__ import annotations
+
+import textwrap
+
+_WRITTEN: list[tuple[str, str, list[int]]] = [
+    # ------------------------------------------------------------------ ML613
+    (
+        """
+        FROM nvidia/cuda:12.1.1-devel-ubuntu22.04
+        RUN pip install git+https://github.com/NVIDIA/apex@24.04.01 --no-build-isolation
+        """,
+        "ML613",
+        [2],
+    ),
+    (
+        """
+        FROM pytorch/pytorch:2.3.1-cuda12.1-cudnn8-devel
+        ENV DS_BUILD_OPS=1
+        RUN pip install deepspeed==0.14.4
+        """,
+        "ML613",
+        [3],
+    ),
+    (
+        """
+        FROM nvcr.io/nvidia/pytorch:24.05-py3
+        RUN git clone --depth 1 -b v0.6 https://github.com/facebookresearch/detectron2 /d \\
+            && cd /d && python setup.py develop
+        """,
+        "ML613",
+        [3],
+    ),
+    (
+        """
+        FROM nvidia/cuda:12.1.1-devel-ubuntu22.04
+        ENV FORCE_CUDA=1
+        RUN pip install -e ./csrc/kernels
+        """,
+        "ML613",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN pip install --no-binary xformers xformers==0.0.27
+        """,
+        "ML613",
+        [2],
+    ),
+    (
+        """
+        FROM nvidia/cuda:12.1.1-devel-ubuntu22.04
+        ENV TORCH_CUDA_ARCH_LIST="8.0;8.6;9.0+PTX"
+        RUN pip install git+https://github.com/NVIDIA/apex@24.04.01 --no-build-isolation
+        """,
+        "ML613",
+        [],
+    ),
+    (
+        """
+        FROM nvidia/cuda:12.1.1-devel-ubuntu22.04
+        RUN pip install mamba-ssm==2.2.2 causal-conv1d==1.4.0 flash-attn==2.6.3
+        """,
+        "ML613",
+        [],
+    ),
+    (
+        """
+        FROM nvidia/cuda:12.1.1-devel-ubuntu22.04
+        RUN pip install -e . && python setup.py install
+        """,
+        "ML613",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ARG DS_BUILD_OPS
+        RUN pip install deepspeed==0.14.4 xformers==0.0.27
+        """,
+        "ML613",
+        [],
+    ),
+    (
+        """
+        FROM nvidia/cuda:12.1.1-devel-ubuntu22.04
+        # RUN pip install git+https://github.com/NVIDIA/apex
+        RUN pip install detectron2 -f https://dl.fbaipublicfiles.com/detectron2/wheels/cu113/torch1.10/index.html
+        """,
+        "ML613",
+        [],
+    ),
+]
+
+#: The snippets are written indented in triple quotes; the files they stand for are not.
+CASES = [(textwrap.dedent(s).lstrip("\n"), rule, lines) for s, rule, lines in _WRITTEN]
