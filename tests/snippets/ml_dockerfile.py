@@ -97,6 +97,75 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML613",
         [],
     ),
+    # ------------------------------------------------------------------ ML614
+    (
+        """
+        FROM nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04
+        RUN pip install flash-attn==2.6.3 --no-build-isolation
+        """,
+        "ML614",
+        [2],
+    ),
+    (
+        """
+        FROM nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04
+        ENV TORCH_CUDA_ARCH_LIST=9.0
+        RUN pip3 install --no-build-isolation git+https://github.com/NVIDIA/apex@24.04.01
+        """,
+        "ML614",
+        [3],
+    ),
+    (
+        """
+        FROM nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04
+        RUN uv pip install --system mamba-ssm==2.2.2
+        """,
+        "ML614",
+        [2],
+    ),
+    (
+        """
+        FROM nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04
+        ARG MAX_JOBS
+        FROM nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04
+        RUN pip install flash-attn==2.6.3
+        """,
+        "ML614",
+        [4],
+    ),
+    (
+        """
+        FROM nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04
+        ARG MAX_JOBS=4
+        RUN pip install flash-attn==2.6.3 --no-build-isolation
+        """,
+        "ML614",
+        [],
+    ),
+    (
+        """
+        FROM nvidia/cuda:12.4.1-cudnn-devel-ubuntu22.04
+        RUN pip install --only-binary flash-attn flash-attn==2.6.3
+        """,
+        "ML614",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN pip install flash_attn-2.6.3+cu123torch2.4cxx11abiFALSE-cp311-cp311-linux_x86_64.whl
+        """,
+        "ML614",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN pip install "xformers==0.0.27" "deepspeed==0.14.4" flash-attn-utils==0.1
+        """,
+        "ML614",
+        [],
+    ),
 ]
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
