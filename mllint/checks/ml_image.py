@@ -317,7 +317,7 @@ def nvidia_driver_in_image(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[H
             words = target.exec_form if target.exec_form is not None else target.words
             for src in words[:-1]:
                 raw = src.text.strip("'\"")
-                if "/stubs/" in raw or raw.startswith("<<"):
+                if "stubs" in raw.split("/")[:-1] or raw.startswith("<<"):
                     continue  # the link-time stubs of the toolkit are not the driver
                 if _DRIVER_LIB.match(_base(raw)):
                     yield ctx.finding(

@@ -166,6 +166,73 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML614",
         [],
     ),
+    # ------------------------------------------------------------------ ML615
+    (
+        """
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y nvidia-utils-535 && rm -rf /var/lib/apt/lists/*
+        """,
+        "ML615",
+        [2],
+    ),
+    (
+        """
+        FROM rockylinux:9
+        RUN dnf -y module install nvidia-driver:latest-dkms || yum install -y nvidia-driver
+        """,
+        "ML615",
+        [2],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN bash cuda_12.1.0_530.30.02_linux.run --silent
+        """,
+        "ML615",
+        [2],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        ADD drivers/libnvidia-ml.so.535.104.05 /usr/lib/x86_64-linux-gnu/
+        """,
+        "ML615",
+        [2],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN apt-get install -y cuda-toolkit-12-1 cuda-compat-12-1 libcudnn8=8.9.7.29-1+cuda12.2
+        """,
+        "ML615",
+        [],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        # RUN apt-get install -y nvidia-driver-535
+        RUN echo nvidia-driver-535 > /tmp/note
+        """,
+        "ML615",
+        [],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN sh cuda_12.1.0_530.30.02_linux.run --silent --toolkit --toolkitpath=/usr/local/cuda
+        """,
+        "ML615",
+        [],
+    ),
+    (
+        """
+        FROM nvidia/cuda:12.1.1-devel-ubuntu22.04 AS build
+        FROM ubuntu:22.04
+        COPY --from=build /usr/local/cuda/lib64/stubs/libcuda.so /stubs/
+        """,
+        "ML615",
+        [],
+    ),
 ]
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
