@@ -233,6 +233,74 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML615",
         [],
     ),
+    # ------------------------------------------------------------------ ML616
+    (
+        """
+        FROM pytorch/pytorch:2.3.1-cuda12.1-cudnn8-runtime
+        ENV CUDA_VISIBLE_DEVICES=1
+        """,
+        "ML616",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV NVIDIA_VISIBLE_DEVICES=0,1
+        """,
+        "ML616",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV NVIDIA_VISIBLE_DEVICES=MIG-GPU-5c89852c/7/0 \\
+            CUDA_VISIBLE_DEVICES=0
+        """,
+        "ML616",
+        [2, 3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV CUDA_VISIBLE_DEVICES -1
+        """,
+        "ML616",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV NVIDIA_VISIBLE_DEVICES=all NVIDIA_DRIVER_CAPABILITIES=all
+        """,
+        "ML616",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        # ENV CUDA_VISIBLE_DEVICES=0
+        CMD ["sh", "-c", "CUDA_VISIBLE_DEVICES=0 python serve.py"]
+        """,
+        "ML616",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV NVIDIA_VISIBLE_DEVICES=""
+        """,
+        "ML616",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ARG CUDA_VISIBLE_DEVICES=0
+        RUN echo $CUDA_VISIBLE_DEVICES
+        """,
+        "ML616",
+        [],
+    ),
 ]
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
