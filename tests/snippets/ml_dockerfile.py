@@ -301,6 +301,77 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML616",
         [],
     ),
+    # ------------------------------------------------------------------ ML412
+    (
+        """
+        FROM python:3.11-slim
+        RUN pip3 install torch torchaudio \\
+              --extra-index-url https://download.pytorch.org/whl/cu118
+        """,
+        "ML412",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV PIP_EXTRA_INDEX_URL="https://pypi.example.com/simple https://download.pytorch.org/whl/cpu"
+        """,
+        "ML412",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN --mount=type=cache,target=/root/.cache/pip \\
+            pip install -r requirements.txt --extra-index-url https://download.pytorch.org/whl/cu121
+        """,
+        "ML412",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV UV_INDEX_STRATEGY=unsafe-best-match
+        RUN uv pip install --system torch --extra-index-url https://download.pytorch.org/whl/cu121
+        """,
+        "ML412",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN pip install torch --index-url https://download.pytorch.org/whl/cu121 \\
+            && pip install -r requirements.txt
+        """,
+        "ML412",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV UV_EXTRA_INDEX_URL=https://download.pytorch.org/whl/cu121
+        RUN uv pip install --system torch
+        """,
+        "ML412",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        # RUN pip install torch --extra-index-url https://download.pytorch.org/whl/cu121
+        RUN pip install --extra-index-url "$EXTRA_INDEX" torch==2.4.1
+        """,
+        "ML412",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN pip download torch --extra-index-url https://pypi.example.com/simple -d /wheels
+        """,
+        "ML412",
+        [],
+    ),
 ]
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
