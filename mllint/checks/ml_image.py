@@ -586,6 +586,25 @@ def _undone(commands: tuple[Command, ...], after: Command, login: bool, target: 
     return False
 
 
+_STDOUT = frozenset({">", ">>", ">|", "1>", "1>>", "&>", "&>>"})
+
+
+def _secret_dump(command: Command, argv: tuple[Word, ...]) -> tuple[str, str] | None:
+    """(what, file) for ``printenv HF_TOKEN > f`` and ``cat /run/secrets/x > f``."""
+    r = command.redirects
+    files = [r[i + 1].value for i in range(len(r) - 1) if r[i].value in _STDOUT]
+    files = [f for f in files if not f.startswith(("/dev/", "/run/secrets/"))]
+    if not files or not argv:
+        return None
+    tool = _base(argv[0].value)
+    args = [w.value for w in argv[1:] if not w.value.startswith("-")]
+    if tool == "printenv" and any(secret_name(a) for a in args):
+        return f"${next(a for a in args if secret_name(a))}", files[-1]
+    if tool == "cat" and any(a.startswith("/run/secrets/") for a in args):
+        return "a mounted secret", files[-1]
+    return None
+
+
 def _secret_reference(text: str) -> str | None:
     for m in _SECRET_VAR.finditer(text):
         if secret_name(m.group(1)):
@@ -624,6 +643,18 @@ def ml_credential_login_in_build(df: Dockerfile, ctx: RuleContext[None]) -> Iter
                         fix=_LOGIN_FIX,
                     )
                 if not argv:
+                    continue
+                dumped = _secret_dump(command, argv)
+                if dumped is not None and not _undone(commands, command, False, dumped[1]):
+                    reported.add(command.span)
+                    yield ctx.finding(
+                        command.span,
+                        f"RUN writes {dumped[0]} into {dumped[1]}: the file stays in this image "
+                        "layer after the build, which undoes the point of the secret mount or "
+                        "build argument; pass the secret to the command that needs it and "
+                        "write nothing",
+                        fix=_LOGIN_FIX,
+                    )
                     continue
                 if _base(argv[0].value) in ("cp", "install", "mv") and len(argv) >= 3:
                     operands = [w for w in argv[1:] if not w.value.startswith("-")]

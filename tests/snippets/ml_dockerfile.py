@@ -372,6 +372,78 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML412",
         [],
     ),
+    # ------------------------------------------------------------------ ML413
+    (
+        """
+        FROM python:3.11-slim
+        ARG HF_TOKEN
+        RUN huggingface-cli login --token $HF_TOKEN && python download.py
+        """,
+        "ML413",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN --mount=type=secret,id=hf,env=HF_TOKEN \\
+            mkdir -p ~/.cache/huggingface && printenv HF_TOKEN > ~/.cache/huggingface/token
+        """,
+        "ML413",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN curl -fsSL -H "Authorization: Bearer hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789" \\
+              -o /m/model.safetensors https://huggingface.co/org/m/resolve/main/model.safetensors
+        """,
+        "ML413",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN cat > /root/.netrc <<EOF
+        machine api.wandb.ai login user password ${WANDB_API_KEY}
+        EOF
+        """,
+        "ML413",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN --mount=type=secret,id=hf,env=HF_TOKEN python -c "from huggingface_hub import snapshot_download; snapshot_download('org/m', revision='0123456789abcdef0123456789abcdef01234567')"
+        """,
+        "ML413",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        # RUN huggingface-cli login --token hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789
+        RUN echo "login with: huggingface-cli login" > /etc/motd
+        """,
+        "ML413",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV HF_TOKEN_PATH=/run/secrets/hf_token
+        RUN --mount=type=secret,id=hf_token python serve.py --check
+        """,
+        "ML413",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN git clone https://github.com/org/repo.git /src && pip install "mypkg @ git+https://github.com/org/mypkg@v1.2.0"
+        """,
+        "ML413",
+        [],
+    ),
 ]
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
