@@ -444,6 +444,77 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML413",
         [],
     ),
+    # ------------------------------------------------------------------ ML114
+    (
+        """
+        FROM python:3.11-slim
+        RUN --mount=type=secret,id=hf,env=HF_TOKEN \\
+            hf download meta-llama/Llama-3.1-8B-Instruct --local-dir /models/llama
+        """,
+        "ML114",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN python -c "from diffusers import DiffusionPipeline as P; P.from_pretrained('stabilityai/sdxl-turbo')"
+        """,
+        "ML114",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN <<EOF
+        #!/usr/bin/env python3
+        from huggingface_hub import snapshot_download
+        snapshot_download("BAAI/bge-m3", revision="v1.0")
+        EOF
+        """,
+        "ML114",
+        [5],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN git clone https://hf.co/org/model /m && git -C /m checkout main
+        """,
+        "ML114",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN huggingface-cli download org/model --revision=0123456789abcdef0123456789abcdef01234567
+        """,
+        "ML114",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        # RUN hf download org/model
+        RUN echo "hf download org/model" > /README
+        """,
+        "ML114",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN python download_models.py --model org/model
+        """,
+        "ML114",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN git clone https://huggingface.co/org/model /m && git -C /m reset --hard 5617a9f
+        """,
+        "ML114",
+        [],
+    ),
 ]
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
