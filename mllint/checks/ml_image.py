@@ -1039,7 +1039,8 @@ def remote_artifact_without_checksum(df: Dockerfile, ctx: RuleContext[None]) -> 
                     names = {_base(url.value.split("?", 1)[0])}
                     if download.output is not None:
                         names.add(_base(download.output.value))
-                    if checked_later and any(x and x in checked_later for x in names):
+                    names = {x for x in names if "." in x and x != "-"}
+                    if checked_later and any(x in checked_later for x in names):
                         continue  # a later RUN of the stage verifies this file
                     yield ctx.finding(
                         url.span,

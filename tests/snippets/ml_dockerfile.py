@@ -413,7 +413,8 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
     (
         """
         FROM python:3.11-slim
-        RUN --mount=type=secret,id=hf,env=HF_TOKEN python -c "from huggingface_hub import snapshot_download; snapshot_download('org/m', revision='0123456789abcdef0123456789abcdef01234567')"
+        RUN --mount=type=secret,id=hf,env=HF_TOKEN \\
+            python -c "import huggingface_hub as h; h.snapshot_download('org/m', revision=REV)"
         """,
         "ML413",
         [],
@@ -457,7 +458,7 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
     (
         """
         FROM python:3.11-slim
-        RUN python -c "from diffusers import DiffusionPipeline as P; P.from_pretrained('stabilityai/sdxl-turbo')"
+        RUN python -c "import diffusers as d; d.DiffusionPipeline.from_pretrained('sd/turbo')"
         """,
         "ML114",
         [2],
@@ -513,6 +514,75 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         RUN git clone https://huggingface.co/org/model /m && git -C /m reset --hard 5617a9f
         """,
         "ML114",
+        [],
+    ),
+    # ------------------------------------------------------------------ ML115
+    (
+        """
+        FROM python:3.11-slim
+        RUN mkdir -p /models && \\
+            curl -fsSL https://download.pytorch.org/models/resnet50-11ad3fa6.pth -o /models/r.pth
+        """,
+        "ML115",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN wget -qO /m/model.ckpt https://zenodo.example.org/record/1/files/epoch=12.ckpt
+        """,
+        "ML115",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN curl -fsSL https://data.example.com/imagenet-val.tar | tar x -C /data \\
+            && wget -q https://data.example.com/emb.npy
+        """,
+        "ML115",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN curl -fsSLO https://example.com/weights/vit_b.onnx
+        RUN sha256sum -c /checksums/other-file.sha256
+        """,
+        "ML115",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN curl -fsSLO https://example.com/weights/vit_b.onnx && shasum -a 256 -c SHA256SUMS
+        """,
+        "ML115",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ADD https://example.com/weights/vit_b.onnx /m/
+        """,
+        "ML115",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        # RUN curl -fsSLO https://example.com/weights/vit_b.onnx
+        RUN curl -fsSL https://example.com/api/models.json -o /etc/models.json
+        """,
+        "ML115",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        RUN curl -fsSLO "https://example.com/weights/${MODEL_FILE}"
+        """,
+        "ML115",
         [],
     ),
 ]
