@@ -585,6 +585,73 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML115",
         [],
     ),
+    # ------------------------------------------------------------------ ML507
+    (
+        """
+        FROM python:3.11-slim
+        COPY datasets/imagenet-subset/ /datasets/imagenet-subset/
+        """,
+        "ML507",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        COPY --chown=app:app train.parquet valid.parquet /data/
+        """,
+        "ML507",
+        [2, 2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        COPY data /srv/data
+        """,
+        "ML507",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        COPY corpus.feather \\
+             vectors.zarr /data/
+        """,
+        "ML507",
+        [2, 3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        COPY app/data_utils.py app/datasets.py /app/
+        """,
+        "ML507",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        # COPY datasets/ /datasets/
+        VOLUME /datasets
+        """,
+        "ML507",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        COPY tests/fixtures/sample.json /app/tests/
+        """,
+        "ML507",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        COPY ${DATA_DIR} /data/
+        """,
+        "ML507",
+        [],
+    ),
 ]
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
