@@ -652,6 +652,76 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML507",
         [],
     ),
+    # ------------------------------------------------------------------ ML508
+    (
+        """
+        FROM python:3.11-slim
+        ENV TRANSFORMERS_CACHE=/models
+        """,
+        "ML508",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV PYTHONUNBUFFERED=1 \\
+            HUGGINGFACE_HUB_CACHE=/data/hub
+        """,
+        "ML508",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV HUGGING_FACE_HUB_TOKEN=/run/secrets/hf_token
+        """,
+        "ML508",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim AS base
+        ENV PYTORCH_TRANSFORMERS_CACHE=/models
+        FROM base
+        ENV TRANSFORMERS_CACHE=/models
+        """,
+        "ML508",
+        [2, 4],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV HF_HOME=/cache TRANSFORMERS_CACHE=/cache/hub
+        """,
+        "ML508",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        # ENV TRANSFORMERS_CACHE=/models
+        ENV HF_HUB_CACHE=/models
+        """,
+        "ML508",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENV HUGGING_FACE_HUB_TOKEN=hf_aBcDeFgHiJkLmNoPqRsTuVwXyZ0123456789
+        """,
+        "ML508",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        LABEL TRANSFORMERS_CACHE=/models
+        ARG HUGGINGFACE_HUB_CACHE=/models
+        """,
+        "ML508",
+        [],
+    ),
 ]
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
