@@ -253,12 +253,17 @@ def cuda_ext_build_without_arch_list(df: Dockerfile, ctx: RuleContext[None]) -> 
             )
 
 
+_JOBS = re.compile(r"(?:^|=|\s)-j\s*\d+\b")
+
+
 @rule("ML614")
 def cuda_ext_build_without_max_jobs(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
     for instr in runs(df):
         for build in _builds(df, instr):
             if _is_set(build.env, "MAX_JOBS"):
                 continue
+            if any(_JOBS.search(w.value) for w in build.command.argv):
+                continue  # --global-option=-j8: the build's own bound
             yield ctx.finding(
                 build.word.span,
                 f"{build.what} compiles CUDA kernels without MAX_JOBS: ninja starts one nvcc "
@@ -412,6 +417,7 @@ def gpu_devices_baked_in_image(df: Dockerfile, ctx: RuleContext[None]) -> Iterat
 # =========================================================================== ML412
 
 _PYTORCH_INDEX = re.compile(r"^https?://download\.pytorch\.org/", re.IGNORECASE)
+_PYPI = re.compile(r"^https?://(?:pypi\.org|pypi\.python\.org)/", re.IGNORECASE)
 
 
 def _option_words(argv: tuple[Word, ...], long: str, short: str | None = None) -> list[Word]:
@@ -517,9 +523,13 @@ def pytorch_extra_index_url(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[
                     if _PYTORCH_INDEX.match(w.value):
                         where = w
                         src = "the PyTorch index given by --extra-index-url"
-                    elif main is not None and _PYTORCH_INDEX.match(main.value):
-                        where = w
-                        src = f"the PyTorch index (--index-url) with {w.value}"
+                    elif (
+                        main is not None
+                        and _PYTORCH_INDEX.match(main.value)
+                        and _PYPI.match(w.value)
+                    ):
+                        where = w  # PyPI as the extra index: the same merge
+                        src = "the PyTorch index (--index-url)"
                     else:
                         continue
                     message = _CONFUSION.format(src=src)
@@ -1126,6 +1136,12 @@ _LEGACY_HF = {
 }
 
 
+def _hf_rust_server(df: Dockerfile) -> bool:
+    """Whether the image is (or is built from) text-generation-inference or
+    text-embeddings-inference, whose launchers read HUGGINGFACE_HUB_CACHE by that name."""
+    return any("text-generation-" in line or "text-embeddings-" in line for line in df.lines)
+
+
 def _stage_env_names(df: Dockerfile, instr: Instruction) -> set[str]:
     """Every name an ENV sets in the stage of ``instr`` and the stages it builds on."""
     if instr.stage < 0:
@@ -1154,13 +1170,23 @@ def legacy_hf_cache_variable(df: Dockerfile, ctx: RuleContext[None]) -> Iterator
             value = raw.strip("'\"")
             if kv.key.text == "HUGGING_FACE_HUB_TOKEN" and value and not value.startswith("/run/"):
                 continue  # a credential in the image: ML401 reports it
-            if replacement == "HF_HUB_CACHE":
+            if kv.key.text == "HUGGINGFACE_HUB_CACHE":
+                if _hf_rust_server(df):
+                    continue  # TGI's and TEI's launchers take exactly this variable
                 why = (
-                    f"{kv.key.text} is the old name of the Hub cache directory: current "
-                    "huggingface_hub and transformers read HF_HUB_CACHE (or HF_HOME/hub), "
-                    "transformers warns that it is deprecated and will be removed in v5; once "
-                    "it is ignored the cache silently moves to ~/.cache/huggingface, outside "
-                    "the volume you prepared, and models are downloaded again on every start"
+                    "HUGGINGFACE_HUB_CACHE is the former name of HF_HUB_CACHE: huggingface_hub "
+                    "reads it only as a fallback, and setups built on the current names "
+                    "(HF_HOME, HF_HUB_CACHE in compose or Kubernetes) do not see it, so the "
+                    "cache can end up in ~/.cache/huggingface, outside the volume you "
+                    "prepared, and models are downloaded again on every start"
+                )
+            elif replacement == "HF_HUB_CACHE":
+                why = (
+                    f"{kv.key.text} is the old transformers name of the Hub cache directory: "
+                    "transformers warns that it is deprecated and will be removed in v5, "
+                    "and huggingface_hub reads HF_HUB_CACHE (or HF_HOME/hub); once it is "
+                    "ignored the cache silently moves to ~/.cache/huggingface, outside the "
+                    "volume you prepared, and models are downloaded again on every start"
                 )
             else:
                 why = (
