@@ -174,18 +174,10 @@ def _builds(df: Dockerfile, instr: Instruction) -> Iterator[_Build]:
             if install.manager not in ("pip", "uv"):
                 continue
             command = install.command
-            env = _environment(df, instr, script, command)
             words = [w.value for w in effective_argv(command)]
-            no_isolation = install.has("--no-build-isolation") or _is_set(
-                env, "PIP_NO_BUILD_ISOLATION"
-            )
-            cuda_hint = (
-                no_isolation
-                or env.get("FORCE_CUDA") not in (None, "", "0")
-                or any("--cuda_ext" in a for a in words)
-            )
             only_binary = install.options.get("--only-binary")
             no_binary = install.options.get("--no-binary")
+            env: dict[str, str | None] | None = None  # computed only for a candidate
             for word in (*install.packages, *install.editables):
                 value = word.value
                 if not value or value.startswith("-"):
@@ -200,14 +192,26 @@ def _builds(df: Dockerfile, instr: Instruction) -> Iterator[_Build]:
                 if name and only_binary is not None and only_binary.value in (":all:", name):
                     continue
                 forced = no_binary is not None and no_binary.value in (":all:", name)
-                if name in _SDIST_ONLY or (name in _SOURCE_ONLY and (source or forced)):
+                known = name in _SDIST_ONLY or (name in _SOURCE_ONLY and (source or forced))
+                if not (known or name == "deepspeed" or (source and name is None)):
+                    continue
+                env = _environment(df, instr, script, command) if env is None else env
+                if known:
                     label = name if not source else f"{name} from source"
-                    yield _Build(label, word, name in _OWN_ARCHS, command, env)
+                    yield _Build(label or value, word, name in _OWN_ARCHS, command, env)
                 elif name == "deepspeed":
                     ops = [k for k, v in env.items() if k.startswith("DS_BUILD_") and v]
                     if any(env[k] not in ("0",) and env[k] is not None for k in ops):
                         yield _Build("deepspeed with DS_BUILD_* ops", word, False, command, env)
-                elif source and name is None and cuda_hint:
+                else:
+                    cuda_hint = (
+                        install.has("--no-build-isolation")
+                        or _is_set(env, "PIP_NO_BUILD_ISOLATION")
+                        or env.get("FORCE_CUDA") not in (None, "", "0")
+                        or any("--cuda_ext" in a for a in words)
+                    )
+                    if not cuda_hint:
+                        continue
                     devel = _devel_image(df, instr) if devel is None else devel
                     if devel or any("--cuda_ext" in a for a in words):
                         yield _Build(f"the local package {value}", word, False, command, env)
@@ -490,15 +494,15 @@ def pytorch_extra_index_url(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[
                     continue
                 tool = _base(argv[0].value)
                 uv = tool == "uv"
-                if tool == "uv":
-                    env = _environment(df, target, script, command)
-                    if not _uv_unsafe(df, argv, env):
-                        continue
-                elif not (
+                if not uv and not (
                     re.match(r"^pip\d*(?:\.\d+)*$", tool)
                     or (_PYTHON.match(tool) and any(w.value == "pip" for w in argv[1:3]))
                 ):
                     continue
+                if uv and not any(_PYTORCH_INDEX.match(w.value) for w in argv):
+                    continue
+                if uv and not _uv_unsafe(df, argv, _environment(df, target, script, command)):
+                    continue  # uv takes each package from the first index that has it
                 values = [w.value for w in argv]
                 if "config" in values and "set" in values:
                     for i, w in enumerate(argv[:-1]):
@@ -1025,15 +1029,15 @@ def _verifies(commands: tuple[Command, ...]) -> bool:
 @rule("ML115")
 def remote_artifact_without_checksum(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
     all_runs = list(runs(df))
+    verifying = [
+        (n, r.stage, r.arguments.text)
+        for n, r in enumerate(all_runs)
+        if _verifies(tuple(c for s in r.scripts for c in s.commands))
+    ]
     for n, instr in enumerate(all_runs):
-        commands = tuple(c for s in instr.scripts for c in s.commands)
-        if _verifies(commands):
+        if any(v == n for v, _, _ in verifying):
             continue  # a checksum in the same RUN
-        checked_later = " ".join(
-            r.arguments.text
-            for r in all_runs[n + 1 :]
-            if r.stage == instr.stage and _verifies(tuple(c for s in r.scripts for c in s.commands))
-        )
+        checked_later = " ".join(t for v, st, t in verifying if v > n and st == instr.stage)
         for script in instr.scripts:
             for download in downloads(script):
                 if download.tool not in ("curl", "wget", "aria2c"):
@@ -1155,10 +1159,13 @@ def _stage_env_names(df: Dockerfile, instr: Instruction) -> set[str]:
 
 @rule("ML508")
 def legacy_hf_cache_variable(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    per_stage: dict[int, set[str]] = {}
     for instr in df.instructions:
         if instr.keyword != "ENV":
             continue
-        names = _stage_env_names(df, instr)
+        if instr.stage not in per_stage:
+            per_stage[instr.stage] = _stage_env_names(df, instr)
+        names = per_stage[instr.stage]
         for kv in instr.pairs:
             legacy = _LEGACY_HF.get(kv.key.text)
             if legacy is None:
