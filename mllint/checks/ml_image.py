@@ -453,7 +453,8 @@ _CONFUSION_FIX = (
 )
 
 
-def _uv_unsafe(df: Dockerfile, argv: tuple[Word, ...], env: Mapping[str, str | None]) -> bool:
+def _uv_unsafe(argv: tuple[Word, ...], env: Mapping[str, str | None]) -> bool:
+    """Whether uv merges indexes like pip: ``--index-strategy unsafe-best-match``."""
     strategy = [w.value for w in _option_words(argv, "--index-strategy")]
     strategy.append(env.get("UV_INDEX_STRATEGY") or "")
     return any(s == "unsafe-best-match" for s in strategy)
@@ -501,7 +502,7 @@ def pytorch_extra_index_url(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[
                     continue
                 if uv and not any(_PYTORCH_INDEX.match(w.value) for w in argv):
                     continue
-                if uv and not _uv_unsafe(df, argv, _environment(df, target, script, command)):
+                if uv and not _uv_unsafe(argv, _environment(df, target, script, command)):
                     continue  # uv takes each package from the first index that has it
                 values = [w.value for w in argv]
                 if "config" in values and "set" in values:
@@ -619,6 +620,18 @@ def _secret_dump(command: Command, argv: tuple[Word, ...]) -> tuple[str, str] | 
     return None
 
 
+def _expanded(instr: Instruction, writer: Command | None, text: str) -> bool:
+    """Whether the shell expands the ``$VAR`` in what ``writer`` writes: unquoted or
+    double-quoted echo/printf words, here-documents with an unquoted delimiter."""
+    if writer is None:
+        return False
+    argv = effective_argv(writer)
+    if argv and _base(argv[0].value) in ("echo", "printf"):
+        return any(w.dynamic and _secret_reference(w.value) for w in argv[1:])
+    doc = next((d for d in instr.heredocs if d.body == text), None)
+    return doc is not None and doc.expand
+
+
 def _secret_reference(text: str) -> str | None:
     for m in _SECRET_VAR.finditer(text):
         if secret_name(m.group(1)):
@@ -688,21 +701,21 @@ def ml_credential_login_in_build(df: Dockerfile, ctx: RuleContext[None]) -> Iter
                                 "/run/secrets (or env=) in the command that needs it",
                                 fix=_LOGIN_FIX,
                             )
+        all_commands = tuple(c for sc in instr.scripts for c in sc.commands)
         for w in written(df, instr):
             if any(_inside(w.at, s) for s in reported):
                 continue
+            writer = next((c for c in all_commands if c.span == w.at), None)
             var = _secret_reference(w.text)
+            if var is not None and not _expanded(instr, writer, w.text):
+                var = None  # '$HF_TOKEN' written literally: a script that reads it later
             cred = credential_file(w.target) if "$" not in w.target else None
-            hf_token = w.target.rstrip("/").endswith(("huggingface/token", "/token"))
-            if var is None and cred is None and not hf_token:
-                continue
-            if var is None and not w.text.strip():
+            hf_token = w.target.rstrip("/").endswith("huggingface/token")
+            if var is None and ((cred is None and not hf_token) or not w.text.strip()):
                 continue
             if w.target.startswith("/run/secrets/"):
                 continue
-            commands = next((s.commands for s in instr.scripts if s.commands), ())
-            writer = next((c for c in commands if c.span == w.at), None)
-            if writer is not None and _undone(commands, writer, False, w.target):
+            if writer is not None and _undone(all_commands, writer, False, w.target):
                 continue
             what = f"${var}" if var is not None else "a credential"
             reported.add(w.at)
@@ -758,7 +771,6 @@ _HUB_HOSTS = re.compile(
 )
 _HUB_CALL = re.compile(r"\b(snapshot_download|hf_hub_download|from_pretrained)\s*\(")
 _REVISION_ARG = re.compile(r"\brevision\s*=\s*(?:(['\"])([^'\"]*)\1|([^,)\s]+))")
-_GIT_REF_VAR = re.compile(r"^\$")
 
 
 def _call_args(code: str, open_paren: int) -> str | None:
