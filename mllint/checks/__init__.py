@@ -11,6 +11,7 @@ from mllint.checks import (  # noqa: F401 - imported for their @rule registratio
     isolation,
     ml_cuda,
     ml_gpu,
+    ml_image,
     ml_project,
     ml_services,
     reproducibility,
