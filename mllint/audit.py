@@ -82,11 +82,11 @@ def walk(paths: Sequence[str], excluded: Callable[[str], bool] = lambda _p: Fals
                 d
                 for d in dirnames
                 if d not in SKIP_DIRS
-                and not ignores.ignored(os.path.join(folder, d), True)
-                and not excluded(os.path.join(folder, d))
+                and not ignores.ignored(os.path.normpath(os.path.join(folder, d)), True)
+                and not excluded(os.path.normpath(os.path.join(folder, d)))
             )
             for name in sorted(filenames):
-                path = os.path.join(folder, name)
+                path = os.path.normpath(os.path.join(folder, name))
                 dockerfile = is_dockerfile_name(name)
                 compose = not dockerfile and is_compose_name(name)
                 if not (dockerfile or compose or is_yaml_name(name)):

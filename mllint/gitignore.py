@@ -130,4 +130,6 @@ class IgnoreStack:
 
 
 def _below(path: str, folder: str) -> bool:
+    if folder == os.curdir:  # the walk of "." yields relative paths without "./"
+        return not os.path.isabs(path) and not path.startswith(os.pardir)
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
