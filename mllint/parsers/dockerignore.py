@@ -8,6 +8,7 @@ decides. Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 import re
 import warnings
@@ -147,7 +148,7 @@ class DockerIgnore:
 
     @classmethod
     def from_lines(cls, lines: tuple[str, ...] | list[str]) -> DockerIgnore:
-        return cls(parse_dockerignore(lines))
+        return _cached(tuple(lines)) if isinstance(lines, tuple) else cls(parse_dockerignore(lines))
 
     @property
     def has_exceptions(self) -> bool:
@@ -184,3 +185,9 @@ class DockerIgnore:
             p.exclusion and (p.pattern.startswith(folder + "/") or "*" in p.pattern)
             for p in self.patterns
         )
+
+
+@functools.lru_cache(maxsize=32)
+def _cached(lines: tuple[str, ...]) -> DockerIgnore:
+    """Several rules ask about the same ignore file: compile it once."""
+    return DockerIgnore(parse_dockerignore(lines))
