@@ -135,14 +135,10 @@ def parse_requirement(
         if close > 0:
             extras = tuple(normalise(e.strip()) for e in rest[1:close].split(",") if e.strip())
             rest = rest[close + 1 :].strip()
-    url = None
-    specifier = ""
-    if rest.startswith("@"):
-        url = rest[1:].strip()
-    else:
-        specifier = re.sub(r"\s+", "", rest.strip("()"))
+    reference = rest[1:].strip() if rest.startswith("@") else None
+    specifier = "" if reference is not None else re.sub(r"\s+", "", rest.strip("()"))
     return Requirement(
-        name, text.strip(), span, path, extras, specifier, marker_text, url, hashes, editable
+        name, text.strip(), span, path, extras, specifier, marker_text, reference, hashes, editable
     )
 
 
