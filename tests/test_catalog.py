@@ -81,6 +81,10 @@ def test_catalog_example(
     name = "compose.yaml" if target == "compose" else "Dockerfile"
     source = tmp_path / name
     source.write_text(example["code"], encoding="utf-8")
+    for relative, content in example.get("files", {}).items():  # a build context's files
+        extra = tmp_path / relative
+        extra.parent.mkdir(parents=True, exist_ok=True)
+        extra.write_text(content, encoding="utf-8")
     report = lint(
         [str(source)], Settings(select=["ALL"] if rule_id in NEEDS_ALL_RULES else [rule_id])
     )
