@@ -98,6 +98,8 @@ class BuildContext(NamedTuple):
     requirements: tuple[RequirementsFile, ...] = ()  # every file loaded, includes too
     installs: tuple[Install, ...] = ()  # what the Dockerfile's RUNs install from files
     env_files: tuple[EnvFile, ...] = ()  # top-level .env / *.env files with values set
+    #: Top-level folders named like data (data/, datasets/ ...) that are Python packages.
+    python_packages: tuple[str, ...] = ()
 
     def requirements_file(self, path: str) -> RequirementsFile | None:
         return next((f for f in self.requirements if f.path == path), None)

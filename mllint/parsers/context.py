@@ -38,6 +38,8 @@ MAX_ENV_FILES = 16
 MAX_ENV_BYTES = 64 * 1024
 
 _UNKNOWN_ROOT = "/\x00workdir"  # the base image's WORKDIR, unknown: relative paths stay relative
+#: Top-level folder names that hold data in most ML projects and code in some.
+_PACKAGE_CANDIDATES = frozenset({"data", "datasets", "checkpoints", "outputs"})
 _CONDA = frozenset({"conda", "mamba", "micromamba"})
 
 
@@ -82,6 +84,27 @@ def _is_env_name(name: str) -> bool:
     return name == ".env" or name.startswith(".env.") or name.endswith(".env")
 
 
+def _placeholder(value: str) -> bool:
+    """An empty or template value (``<your token>``, ``changeme``), not a credential."""
+    v = value.strip().strip("'\"").lower()
+    return (
+        not v
+        or v.startswith(("<", "${", "your", "xxx", "changeme", "change_me", "replace", "put_"))
+        or v in ("none", "null", "todo", "...", "secret", "token", "dummy", "example", "-")
+    )
+
+
+def _packages(directory: str, entries: tuple[str, ...] | None) -> tuple[str, ...]:
+    """Top-level folders that are Python packages (``data/__init__.py``): code, not data."""
+    return tuple(
+        name.rstrip("/")
+        for name in entries or ()
+        if name.endswith("/")
+        and name.rstrip("/") in _PACKAGE_CANDIDATES
+        and os.path.isfile(os.path.join(directory, name, "__init__.py"))
+    )
+
+
 def _env_files(directory: str, entries: tuple[str, ...] | None) -> tuple[EnvFile, ...]:
     """Top-level dotenv files: the keys they set to a value (the values are not kept)."""
     from mllint.parsers.dotenv import parse_dotenv
@@ -95,7 +118,7 @@ def _env_files(directory: str, entries: tuple[str, ...] | None) -> tuple[EnvFile
         if read is None:
             continue
         found, _ = parse_dotenv(read[0], path)
-        keys = tuple(Located(e.key, e.key_span) for e in found if e.value.strip())
+        keys = tuple(Located(e.key, e.key_span) for e in found if not _placeholder(e.value))
         out.append(EnvFile(path, name, keys))
     return tuple(out)
 
@@ -407,6 +430,7 @@ def load_context(
         requirements,
         installs,
         _env_files(directory, entries),
+        _packages(directory, entries),
     )
 
 
