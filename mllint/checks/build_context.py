@@ -127,15 +127,15 @@ def ml_framework_unpinned(build: ImageBuild, ctx: RuleContext[None]) -> Iterator
                 if key in reported:
                     continue
                 reported.add(key)
-                how = f"'{req.specifier}' allows many releases" if req.specifier else "no version"
-                conda = f.kind == "conda"
+                how = "is not pinned to one release" if req.specifier else "has no version"
+                conda = req.conda
                 pin = f"{req.name}={'<version>' if conda else '=<version>'}"
                 yield ctx.finding(
                     req.span,
-                    f"'{req.text}' has {how}: {req.name} is an ML framework whose releases "
+                    f"'{req.text}' {how}: {req.name} is an ML framework whose releases "
                     "change numerics, defaults and the CUDA build they need, so a rebuild of "
                     "the same Dockerfile can train or serve differently or stop matching the "
-                    f"image's CUDA; pin it ({pin}){'' if conda else ' or in a constraints file'}",
+                    f"image's CUDA; pin it here ({pin}){'' if conda else ' or in a constraints file'}",
                     fix=pin,
                     path=req.path,
                     related=(

@@ -30,6 +30,7 @@ class Requirement(NamedTuple):
     url: str | None = None  # a direct reference, VCS URL, archive or local path
     hashes: tuple[str, ...] = ()  # --hash=sha256:... values
     editable: bool = False
+    conda: bool = False  # a conda MatchSpec (environment.yml), not a pip requirement
 
     @property
     def pinned(self) -> bool:

@@ -264,7 +264,7 @@ def _conda_spec(item: str, span: Span, path: str) -> Requirement:
     spec = item.split("::", 1)[-1].strip()
     m = re.match(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(.*)$", spec)
     if m is None:
-        return Requirement(None, item, span, path)
+        return Requirement(None, item, span, path, conda=True)
     name, rest = normalise(m.group(1)), m.group(2).strip()
     if rest and rest[0] not in "=<>!~":
         rest = "==" + rest.split()[0]  # "pytorch 2.4.1 build": space-separated version
@@ -273,4 +273,4 @@ def _conda_spec(item: str, span: Span, path: str) -> Requirement:
         rest = f"=={version}" if version.count(".") >= 2 and "*" not in version else f"~={version}"
     elif rest.startswith("=="):
         rest = "==" + rest[2:].split("=", 1)[0]  # "==2.4.1=py3.11_cuda12.1*": drop the build
-    return Requirement(name, item, span, path, (), rest, None, None)
+    return Requirement(name, item, span, path, (), rest, None, None, conda=True)
