@@ -57,10 +57,11 @@ def _ignore(context: BuildContext) -> DockerIgnore:
     return DockerIgnore.from_lines(context.dockerignore_lines)
 
 
-def _ignore_name(context: BuildContext) -> str:
+def _not_excluded(context: BuildContext, what: str) -> str:
+    """ "there is no .dockerignore to keep out X" / ".dockerignore does not exclude X"."""
     if context.dockerignore_path is None:
-        return "there is no .dockerignore"
-    return f"{posixpath.basename(context.dockerignore_path)} does not exclude"
+        return f"there is no .dockerignore to keep out {what}"
+    return f"{posixpath.basename(context.dockerignore_path)} does not exclude {what}"
 
 
 def _reachable(context: BuildContext, path: str) -> list[RequirementsFile]:
@@ -129,13 +130,14 @@ def ml_framework_unpinned(build: ImageBuild, ctx: RuleContext[None]) -> Iterator
                 reported.add(key)
                 how = "is not pinned to one release" if req.specifier else "has no version"
                 conda = req.conda
+                where = "" if conda else " or in a constraints file"
                 pin = f"{req.name}={'<version>' if conda else '=<version>'}"
                 yield ctx.finding(
                     req.span,
                     f"'{req.text}' {how}: {req.name} is an ML framework whose releases "
                     "change numerics, defaults and the CUDA build they need, so a rebuild of "
                     "the same Dockerfile can train or serve differently or stop matching the "
-                    f"image's CUDA; pin it here ({pin}){'' if conda else ' or in a constraints file'}",
+                    f"image's CUDA; pin it here ({pin}){where}",
                     fix=pin,
                     path=req.path,
                     related=(
@@ -276,9 +278,9 @@ def dockerignore_missing_ml_artifacts(build: ImageBuild, ctx: RuleContext[None])
     shown = ", ".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
     yield ctx.finding(
         word.span,
-        f"'{instr.keyword} . ' sends the whole build context and {_ignore_name(context)} "
-        f"{shown}: datasets, checkpoints, experiment logs and the git history are uploaded on "
-        "every build, bloat an image layer (slow pulls, full disks on GPU nodes) and ship "
+        f"'{instr.keyword} .' copies the whole build context, and "
+        f"{_not_excluded(context, shown)}: datasets, checkpoints, experiment logs and the git "
+        "history are uploaded on every build, bloat an image layer (slow pulls, full disks on GPU nodes) and ship "
         "whatever private data they hold; list them in .dockerignore",
         fix="\n".join(e.rstrip("/") for e in found),
     )
@@ -344,7 +346,7 @@ def env_file_in_build_context(build: ImageBuild, ctx: RuleContext[None]) -> Iter
         names = ", ".join(dict.fromkeys(k.text for k in keys))
         yield ctx.finding(
             keys[0].span,
-            f"{env.name} sets {names} and {_ignore_name(context)} it: '{instr.keyword} . ' on "
+            f"{env.name} sets {names} and {_not_excluded(context, 'it')}: '{instr.keyword} .' on "
             f"line {instr.line} of {posixpath.basename(build.dockerfile.path)} copies it into "
             "an image layer, where anyone who can pull the image reads the token (deleting it "
             f"in a later layer does not help); add '{env.name}' to .dockerignore and pass "
