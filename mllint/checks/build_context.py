@@ -280,8 +280,8 @@ def dockerignore_missing_ml_artifacts(build: ImageBuild, ctx: RuleContext[None])
         word.span,
         f"'{instr.keyword} .' copies the whole build context, and "
         f"{_not_excluded(context, shown)}: datasets, checkpoints, experiment logs and the git "
-        "history are uploaded on every build, bloat an image layer (slow pulls, full disks on GPU nodes) and ship "
-        "whatever private data they hold; list them in .dockerignore",
+        "history are uploaded on every build, bloat an image layer (slow pulls, full disks on "
+        "GPU nodes) and ship whatever private data they hold; list them in .dockerignore",
         fix="\n".join(e.rstrip("/") for e in found),
     )
 
