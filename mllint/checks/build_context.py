@@ -60,7 +60,11 @@ def _ignore(context: BuildContext) -> DockerIgnore:
 def _not_excluded(context: BuildContext, what: str) -> str:
     """ "there is no .dockerignore to keep out X" / ".dockerignore does not exclude X"."""
     if context.dockerignore_path is None:
-        return f"there is no .dockerignore to keep out {what}"
+        return (
+            "there is no .dockerignore"
+            if what == "it"
+            else (f"there is no .dockerignore to keep out {what}")
+        )
     return f"{posixpath.basename(context.dockerignore_path)} does not exclude {what}"
 
 
@@ -346,7 +350,7 @@ def env_file_in_build_context(build: ImageBuild, ctx: RuleContext[None]) -> Iter
         names = ", ".join(dict.fromkeys(k.text for k in keys))
         yield ctx.finding(
             keys[0].span,
-            f"{env.name} sets {names} and {_not_excluded(context, 'it')}: '{instr.keyword} .' on "
+            f"{env.name} sets {names}, and {_not_excluded(context, 'it')}: '{instr.keyword} .' on "
             f"line {instr.line} of {posixpath.basename(build.dockerfile.path)} copies it into "
             "an image layer, where anyone who can pull the image reads the token (deleting it "
             f"in a later layer does not help); add '{env.name}' to .dockerignore and pass "
