@@ -97,3 +97,5 @@ def test_exceptions_below_a_folder() -> None:
     assert ignore.has_exceptions
     assert ignore.may_include_below("data")
     assert not DockerIgnore.from_lines(["data"]).may_include_below("data")
+    assert not DockerIgnore.from_lines(["data", "!*.md"]).may_include_below("data")
+    assert DockerIgnore.from_lines(["data", "!**/*.md"]).may_include_below("data")

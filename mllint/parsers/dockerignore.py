@@ -182,8 +182,7 @@ class DockerIgnore:
         (then the folder is sent partially, not dropped)."""
         folder = _clean(folder).strip("/")
         return any(
-            p.exclusion and (p.pattern.startswith(folder + "/") or "*" in p.pattern)
-            for p in self.patterns
+            p.exclusion and p.pattern.startswith((folder + "/", "**")) for p in self.patterns
         )
 
 
