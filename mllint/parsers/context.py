@@ -289,10 +289,9 @@ def _installs(df: Dockerfile, directory: str, reader: _Reader) -> list[Install]:
 
     out: list[Install] = []
     for stage in df.stages:
-        copies: list[_Copy] = []
-        parent = stage.parent
-        if parent is not None and parent < stage.number:
-            copies = [c for _, _, c in _stage_copies(df, df.stages[parent]) if c is not None]
+        copies: list[_Copy] = []  # what the stage and the stages it builds on copied
+        for ancestor in reversed(df.stage_chain(stage)[1:]):
+            copies += [c for _, _, c in _stage_copies(df, ancestor) if c is not None]
         for instr, workdir, copy in _stage_copies(df, stage):
             if copy is not None:
                 copies.append(copy)
