@@ -107,6 +107,24 @@ CASES: list[Case] = [
         },
         [],
     ),
+    (
+        "ML116",  # pyproject.toml of `pip install .[extra]`: the base and the extra installed
+        {
+            "Dockerfile": DF + "COPY . .\nRUN pip install -e '.[gpu]'\n",
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["torch"]\n'
+            '[project.optional-dependencies]\ngpu = ["xformers>=0.0.27"]\ndev = ["jax"]\n',
+        },
+        [("pyproject.toml", 3, 18), ("pyproject.toml", 5, 9)],
+    ),
+    (
+        "ML116",  # uv sync installs from the lock, not from these ranges
+        {
+            "Dockerfile": DF + "COPY . .\nRUN uv sync --locked\n",
+            "pyproject.toml": '[project]\nname = "x"\ndependencies = ["torch"]\n',
+            "uv.lock": "",
+        },
+        [],
+    ),
     # ---------------------------------------------------------------- ML117
     (
         "ML117",

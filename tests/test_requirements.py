@@ -5,7 +5,11 @@ from __future__ import annotations
 import pytest
 
 from mllint.model.span import Span
-from mllint.parsers.requirements import parse_conda_environment, parse_requirements
+from mllint.parsers.requirements import (
+    parse_conda_environment,
+    parse_pyproject,
+    parse_requirements,
+)
 
 # (one requirements line, name, specifier, extras, marker, url, pinned)
 LINES: list[tuple[str, str | None, str, tuple[str, ...], str | None, str | None, bool]] = [
@@ -181,3 +185,31 @@ def test_conda_environment() -> None:
         ("transformers", ">=4.40", False, 12, 9),
         ("vllm", "==0.6.3", True, 13, 10),
     ]
+
+
+def test_pyproject_dependencies_with_positions() -> None:
+    text = (
+        "[project]\n"  # 1
+        'name = "x"\n'  # 2
+        "dependencies = [\n"  # 3
+        '  "torch>=2.3",\n'  # 4
+        "  'numpy',\n"  # 5
+        "]\n"  # 6
+        "[project.optional-dependencies]\n"  # 7
+        'serve = ["torch>=2.3", "vllm"]\n'  # 8
+        '"train-gpu" = [\n'  # 9
+        '   "flash-attn" ,\n'  # 10
+        "]\n"  # 11
+    )
+    got = [
+        (r.name, r.group, r.span.line, r.span.column, r.span.end_column)
+        for r in parse_pyproject(text, "pyproject.toml").requirements
+    ]
+    assert got == [
+        ("torch", None, 4, 4, 14),
+        ("numpy", None, 5, 4, 9),
+        ("torch", "serve", 8, 11, 21),
+        ("vllm", "serve", 8, 25, 29),
+        ("flash-attn", "train-gpu", 10, 5, 15),
+    ]
+    assert parse_pyproject("not [ toml", "p").truncated

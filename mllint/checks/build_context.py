@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import fnmatch
 import posixpath
+import re
 from collections.abc import Iterator
 
 from mllint.checks.dockerfile_walk import env_before
@@ -97,6 +98,12 @@ def _pinned_by_constraints(context: BuildContext, paths: list[str]) -> set[str]:
     return pinned
 
 
+def _extras(word: str) -> set[str]:
+    """The extras of ``.[train,serve]``, normalised."""
+    inside = word.partition("[")[2].partition("]")[0]
+    return {re.sub(r"[-_.]+", "-", e.strip()).lower() for e in inside.split(",") if e.strip()}
+
+
 def _install_instruction(df: Dockerfile, install: Install) -> Instruction | None:
     line = install.command.line
     return next(
@@ -110,8 +117,9 @@ def ml_framework_unpinned(build: ImageBuild, ctx: RuleContext[None]) -> Iterator
     context = build.context
     reported: set[tuple[str, int, int]] = set()
     for install in context.installs:
-        if install.path is None or install.kind not in ("requirement", "environment"):
+        if install.path is None or install.kind not in ("requirement", "environment", "project"):
             continue
+        extras = _extras(install.word.text) if install.kind == "project" else set()
         files = _reachable(context, install.path)
         constraint_paths = list(install.constraints)
         for f in files:
@@ -120,7 +128,8 @@ def ml_framework_unpinned(build: ImageBuild, ctx: RuleContext[None]) -> Iterator
         for f in files:
             for req in f.requirements:
                 if (
-                    req.name not in ML_FRAMEWORKS
+                    (req.group is not None and req.group not in extras)
+                    or req.name not in ML_FRAMEWORKS
                     or req.pinned
                     or req.url is not None
                     or req.editable

@@ -31,6 +31,7 @@ class Requirement(NamedTuple):
     hashes: tuple[str, ...] = ()  # --hash=sha256:... values
     editable: bool = False
     conda: bool = False  # a conda MatchSpec (environment.yml), not a pip requirement
+    group: str | None = None  # pyproject.toml: the optional-dependencies extra; None for the base
 
     @property
     def pinned(self) -> bool:
@@ -56,7 +57,7 @@ class RequirementsFile(NamedTuple):
     """A requirements/constraints file (or environment.yml) a build installs from."""
 
     path: str  # on disk
-    kind: str  # "requirements" | "constraints" | "conda"
+    kind: str  # "requirements" | "constraints" | "conda" | "pyproject"
     requirements: tuple[Requirement, ...]
     includes: tuple[str, ...] = ()  # on-disk paths of the -r files it names (inside the context)
     constraints: tuple[str, ...] = ()  # on-disk paths of the -c files it names
@@ -69,7 +70,7 @@ class Install(NamedTuple):
     """A file a RUN's pip/uv install reads (``-r``/``-c``), mapped back to the context."""
 
     word: Located  # the file argument as written in the Dockerfile
-    kind: str  # "requirement" | "constraint"
+    kind: str  # "requirement" | "constraint" | "environment" (conda -f) | "project" (pip install .)
     container_path: str  # where pip reads it in the image, "" when unknown (a variable)
     path: str | None  # the file on disk it was copied from; None when not known
     tool: str  # "pip" | "uv"

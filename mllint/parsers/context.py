@@ -261,10 +261,16 @@ class _Reader:
         if read is None:
             return None
         text, truncated = read
-        from mllint.parsers.requirements import parse_conda_environment, parse_requirements
+        from mllint.parsers.requirements import (
+            parse_conda_environment,
+            parse_pyproject,
+            parse_requirements,
+        )
 
         if kind == "conda":
             parsed = parse_conda_environment(text, path)
+        elif kind == "pyproject":
+            parsed = parse_pyproject(text, path) if not truncated else parsed_empty(path)
         else:
             parsed = parse_requirements(text, path, kind)
         folder = os.path.dirname(path)
@@ -313,6 +319,11 @@ def _installs(df: Dockerfile, directory: str, reader: _Reader) -> list[Install]:
                         require_hashes = install.has("--require-hashes")
                         named = [("requirement", w) for w in install.requirement_files]
                         named += [("constraint", w) for w in install.constraint_files]
+                        named += [
+                            ("project", w)
+                            for w in (*install.packages, *install.editables)
+                            if _local_project(w.value)
+                        ]
                         tool = install.manager
                     else:
                         named = [("environment", w) for w in files]
@@ -320,6 +331,8 @@ def _installs(df: Dockerfile, directory: str, reader: _Reader) -> list[Install]:
                     resolved: list[tuple[str, Located, str, str | None]] = []
                     for kind, word in named:
                         container = "" if word.dynamic else word.value
+                        if kind == "project" and container:
+                            container = posixpath.join(container.split("[", 1)[0], "pyproject.toml")
                         path = None
                         if container and (not moved or container.startswith("/")):
                             target = _join(workdir, container)
@@ -332,9 +345,7 @@ def _installs(df: Dockerfile, directory: str, reader: _Reader) -> list[Install]:
                         if path is not None:
                             reader.load(
                                 path,
-                                "conda"
-                                if kind == "environment"
-                                else ("constraints" if kind == "constraint" else "requirements"),
+                                _FILE_KINDS[kind],
                             )
                         out.append(
                             Install(
@@ -349,6 +360,28 @@ def _installs(df: Dockerfile, directory: str, reader: _Reader) -> list[Install]:
                             )
                         )
     return out
+
+
+_FILE_KINDS = {
+    "requirement": "requirements",
+    "constraint": "constraints",
+    "environment": "conda",
+    "project": "pyproject",
+}
+
+
+def _local_project(value: str) -> bool:
+    """``.``, ``./pkg[extra]``, ``/app``: a folder pip builds a project from (not a wheel,
+    an archive, a URL or a name)."""
+    path = value.split("[", 1)[0]
+    if "$" in path or "://" in path or path.endswith((".whl", ".tar.gz", ".zip", ".tgz")):
+        return False
+    return path in (".", "..") or path.startswith(("./", "../", "/"))
+
+
+def parsed_empty(path: str) -> RequirementsFile:
+    """A file too large to judge: nothing in it, marked truncated."""
+    return RequirementsFile(path, "pyproject", (), truncated=True)
 
 
 def _one(command: Command) -> ShellScript:

@@ -12,6 +12,7 @@ URL/path); ``packaging`` is not a dependency of mllint. Pure: no I/O (the loader
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from typing import NamedTuple
 
 from mllint.model.context import FileOption, Requirement, RequirementsFile
@@ -274,3 +275,49 @@ def _conda_spec(item: str, span: Span, path: str) -> Requirement:
     elif rest.startswith("=="):
         rest = "==" + rest[2:].split("=", 1)[0]  # "==2.4.1=py3.11_cuda12.1*": drop the build
     return Requirement(name, item, span, path, (), rest, None, None, conda=True)
+
+
+def parse_pyproject(text: str, path: str) -> RequirementsFile:
+    """``[project] dependencies`` and ``optional-dependencies`` of a pyproject.toml. tomllib
+    gives no positions, so each requirement string is found in the text after its table."""
+    import tomllib
+
+    try:
+        project = tomllib.loads(text).get("project", {})
+    except (tomllib.TOMLDecodeError, UnicodeError):
+        return RequirementsFile(path, "pyproject", (), truncated=True)
+    if not isinstance(project, dict):
+        return RequirementsFile(path, "pyproject", ())
+    lines = text.splitlines()
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line) + 1)
+    start = max(text.find("[project]"), 0)
+    groups: list[tuple[str | None, object]] = [(None, project.get("dependencies"))]
+    optional = project.get("optional-dependencies")
+    if isinstance(optional, dict):
+        groups += [(str(name), deps) for name, deps in optional.items()]
+    requirements: list[Requirement] = []
+    for group, deps in groups:
+        if not isinstance(deps, list):
+            continue
+        key = "dependencies" if group is None else group
+        header = start if group is None else max(text.find("optional-dependencies", start), start)
+        at_key = re.compile(rf"(?m)^[ \t]*[\"']?{re.escape(key)}[\"']?[ \t]*=").search(text, header)
+        cursor = at_key.end() if at_key else start
+        for dep in deps:
+            if not isinstance(dep, str):
+                continue
+            found = -1
+            for quote in ('"', "'"):
+                at = text.find(f"{quote}{dep}{quote}", cursor)
+                if at >= 0 and (found < 0 or at < found):
+                    found = at
+            if found < 0:
+                continue
+            cursor = found + len(dep) + 2
+            row = bisect_right(offsets, found) - 1
+            column = found + 1 - offsets[row] + 1
+            span = Span(row + 1, column, row + 1, column + len(dep))
+            requirements.append(parse_requirement(dep, span, path)._replace(group=group))
+    return RequirementsFile(path, "pyproject", tuple(requirements))
