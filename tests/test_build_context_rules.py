@@ -196,19 +196,19 @@ CASES: list[Case] = [
         },
         [],
     ),
-    # ---------------------------------------------------------------- ML511
+    # ---------------------------------------------------------------- ML512
     (
-        "ML511",
+        "ML512",
         {"Dockerfile": DF + "COPY . .\n", "data/train.csv": "x", "train.py": ""},
         [("Dockerfile", 3, 6)],
     ),
     (
-        "ML511",
+        "ML512",
         {"Dockerfile": DF + "COPY . .\n", ".dockerignore": "data\n", "data/x": "", "last.ckpt": ""},
         [("Dockerfile", 3, 6)],
     ),
     (
-        "ML511",
+        "ML512",
         {
             "Dockerfile": DF + "COPY src/ src/\nADD ./ /srv\n",
             "mlruns/0/meta.yaml": "",
@@ -217,7 +217,7 @@ CASES: list[Case] = [
         [("Dockerfile", 4, 5)],
     ),
     (
-        "ML511",  # gitignore-style name that Docker anchors at the root only
+        "ML512",  # gitignore-style name that Docker anchors at the root only
         {
             "Dockerfile": DF + "COPY . .\n",
             ".dockerignore": "src/wandb\n",
@@ -227,7 +227,7 @@ CASES: list[Case] = [
         [("Dockerfile", 3, 6)],
     ),
     (
-        "ML511",
+        "ML512",
         {
             "Dockerfile": DF + "COPY . .\n",
             ".dockerignore": "data/\n*.ckpt\n",
@@ -237,17 +237,17 @@ CASES: list[Case] = [
         [],
     ),
     (
-        "ML511",
+        "ML512",
         {"Dockerfile": DF + "COPY train.py .\n", "data/x": ""},
         [],
     ),
     (
-        "ML511",  # nothing ML-like in the context
+        "ML512",  # nothing ML-like in the context
         {"Dockerfile": DF + "COPY . .\n", "src/a.py": "", "README.md": ""},
         [],
     ),
     (
-        "ML511",  # everything excluded but the code
+        "ML512",  # everything excluded but the code
         {
             "Dockerfile": DF + "COPY . .\n",
             ".dockerignore": "*\n!src\n",
@@ -422,7 +422,7 @@ def test_build_context_rule(tmp_path: Path, case: Case) -> None:
 
 
 def test_every_rule_fires_and_stays_quiet_four_times() -> None:
-    for rule in ("ML116", "ML117", "ML118", "ML419", "ML511"):
+    for rule in ("ML116", "ML117", "ML118", "ML419", "ML512"):
         fires = sum(1 for r, _, e in CASES if r == rule and e)
         quiet = sum(1 for r, _, e in CASES if r == rule and not e)
         assert fires >= 4 and quiet >= 4, (rule, fires, quiet)

@@ -263,7 +263,7 @@ def _sent(ignore: DockerIgnore, name: str, excludes: list[str], folder: bool) ->
     return True
 
 
-@rule("ML511")
+@rule("ML512")
 def dockerignore_missing_ml_artifacts(build: ImageBuild, ctx: RuleContext[None]) -> Iterator[Hit]:
     context = build.context
     if context.entries is None:
