@@ -76,15 +76,15 @@ def _examples() -> list[tuple[str, str, str, int, dict]]:
 def test_catalog_example(
     tmp_path: Path, rule_id: str, target: str, kind: str, index: int, example: dict
 ) -> None:
-    """Every bad example fires (where it says), every good one does not. A compose example is
-    written as compose.yaml in an empty folder: no .env, so ${VAR} without default is unknown."""
-    name = "compose.yaml" if target == "compose" else "Dockerfile"
+    """Every bad example fires (where it says), every good one does not. A compose or project
+    example is written as compose.yaml in an empty folder (no .env, so ${VAR} without default
+    is unknown), with the example's other ``files`` (a Dockerfile it builds) next to it."""
+    name = "compose.yaml" if target in ("compose", "project") else "Dockerfile"
     source = tmp_path / name
     source.write_text(example["code"], encoding="utf-8")
-    for relative, content in example.get("files", {}).items():  # a build context's files
-        extra = tmp_path / relative
-        extra.parent.mkdir(parents=True, exist_ok=True)
-        extra.write_text(content, encoding="utf-8")
+    for other, content in (example.get("files") or {}).items():
+        (tmp_path / other).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / other).write_text(content, encoding="utf-8")
     report = lint(
         [str(source)], Settings(select=["ALL"] if rule_id in NEEDS_ALL_RULES else [rule_id])
     )
