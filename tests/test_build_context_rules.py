@@ -125,6 +125,34 @@ CASES: list[Case] = [
         },
         [],
     ),
+    (
+        "ML116",  # the base image ships torch; pip leaves it alone, transformers floats
+        {
+            "Dockerfile": "FROM pytorch/pytorch:2.4.1-cuda12.4-cudnn9-runtime\n"
+            "COPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+            "requirements.txt": "torch\ntorchvision\ntransformers\n",
+        },
+        [("requirements.txt", 3, 1)],
+    ),
+    (
+        "ML116",  # pinned by an earlier pip install (the CUDA wheel index first, the rest after)
+        {
+            "Dockerfile": DF + "RUN pip install torch==2.4.1 --index-url "
+            "https://download.pytorch.org/whl/cu124\n"
+            "COPY requirements.txt .\nRUN pip install -r requirements.txt\n",
+            "requirements.txt": "torch\n",
+        },
+        [],
+    ),
+    (
+        "ML116",  # ... unless the later install upgrades
+        {
+            "Dockerfile": DF + "RUN pip install torch==2.4.1\n"
+            "COPY requirements.txt .\nRUN pip install -U -r requirements.txt\n",
+            "requirements.txt": "torch\n",
+        },
+        [("requirements.txt", 1, 1)],
+    ),
     # ---------------------------------------------------------------- ML117
     (
         "ML117",

@@ -12,13 +12,14 @@ import posixpath
 import re
 from collections.abc import Iterator
 
-from mllint.checks.dockerfile_walk import env_before
+from mllint.checks.dockerfile_walk import base_image, env_before, runs
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Related
 from mllint.engine.registry import rule
 from mllint.model.context import BuildContext, ImageBuild, Install, RequirementsFile
 from mllint.model.dockerfile import Dockerfile, Instruction
 from mllint.model.span import Located, Span
+from mllint.parsers.commands import package_installs
 from mllint.parsers.dockerignore import DockerIgnore
 
 #: ML frameworks whose releases change numerics, CUDA builds and APIs (PEP 503 names; the
@@ -98,6 +99,58 @@ def _pinned_by_constraints(context: BuildContext, paths: list[str]) -> set[str]:
     return pinned
 
 
+#: Base images that ship a framework at the version their tag names: an unpinned requirement
+#: for it is already satisfied there, and pip leaves it alone (without --upgrade).
+_SHIPPED_BY_IMAGE = (
+    (
+        ("pytorch/pytorch", "nvcr.io/nvidia/pytorch", "rocm/pytorch"),
+        frozenset({"torch", "torchvision", "torchaudio", "triton"}),
+    ),
+    (("tensorflow/tensorflow", "nvcr.io/nvidia/tensorflow"), frozenset({"tensorflow"})),
+    (("nvcr.io/nvidia/jax",), frozenset({"jax", "jaxlib"})),
+    (("vllm/vllm-openai",), frozenset({"vllm", "torch", "xformers", "transformers"})),
+)
+_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*===?\s*[^*,;]+$")
+
+
+def _installed_before(df: Dockerfile, install: Install) -> set[str]:
+    """Frameworks already fixed when ``install`` runs: pinned by an earlier ``pip install
+    name==X`` in the stage chain, or shipped by the base image. pip does not replace an
+    installed package that satisfies an unpinned requirement, unless told to upgrade."""
+    instr = _install_instruction(df, install)
+    if instr is None or instr.stage < 0:
+        return set()
+    fixed: set[str] = set()
+    image = (base_image(df, instr) or "").split("@", 1)[0].rsplit(":", 1)[0]
+    for prefixes, names in _SHIPPED_BY_IMAGE:
+        if image.startswith(prefixes):
+            fixed |= names
+    chain = {s.number for s in df.stage_chain(df.stages[instr.stage])}
+    for earlier in runs(df):
+        if earlier.stage not in chain or earlier.line > install.command.line:
+            continue
+        for script in earlier.scripts:
+            for pip in package_installs(script):
+                if pip.manager not in ("pip", "uv") or pip.command.span.line > install.command.line:
+                    continue
+                if pip.command.span == install.command:
+                    break
+                for word in pip.packages:
+                    m = _PIN.match(word.value)
+                    if m and not word.dynamic:
+                        fixed.add(re.sub(r"[-_.]+", "-", m.group(1)).lower())
+    return fixed
+
+
+def _upgrades(df: Dockerfile, install: Install) -> bool:
+    instr = _install_instruction(df, install)
+    for script in instr.scripts if instr is not None else ():
+        for pip in package_installs(script):
+            if pip.command.span == install.command:
+                return pip.has("--upgrade", "--force-reinstall", "--upgrade-package")
+    return False
+
+
 def _extras(word: str) -> set[str]:
     """The extras of ``.[train,serve]``, normalised."""
     inside = word.partition("[")[2].partition("]")[0]
@@ -125,6 +178,8 @@ def ml_framework_unpinned(build: ImageBuild, ctx: RuleContext[None]) -> Iterator
         for f in files:
             constraint_paths.extend(c for c in f.constraints if c not in constraint_paths)
         pinned_elsewhere = _pinned_by_constraints(context, constraint_paths)
+        if install.tool in ("pip", "uv") and not _upgrades(build.dockerfile, install):
+            pinned_elsewhere |= _installed_before(build.dockerfile, install)
         for f in files:
             for req in f.requirements:
                 if (
