@@ -393,6 +393,23 @@ CASES: list[Case] = [
         [],
     ),
     (
+        "ML419",  # copied in a builder stage only: not in the image that is pushed
+        {
+            "Dockerfile": "FROM node:20 AS web\nWORKDIR /w\nCOPY . .\nRUN npm run build\n"
+            "FROM nginx:1.27\nCOPY --from=web /w/dist /usr/share/nginx/html\n",
+            ".env": "OPENAI_API_KEY=sk-proj-0000000000000000\n",
+        },
+        [],
+    ),
+    (
+        "ML419",  # the final stage builds on the stage that copied it
+        {
+            "Dockerfile": "FROM python:3.11 AS base\nCOPY . /app\nFROM base\nRUN true\n",
+            ".env": "OPENAI_API_KEY=sk-proj-0000000000000000\n",
+        },
+        [(".env", 1, 1)],
+    ),
+    (
         "ML419",  # no ML credential key
         {"Dockerfile": DF + "COPY . .\n", ".env": "CUDA_VISIBLE_DEVICES=0\nMODEL=llama\n"},
         [],

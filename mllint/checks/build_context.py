@@ -398,8 +398,13 @@ def no_lock_or_hashes(build: ImageBuild, ctx: RuleContext[None]) -> Iterator[Hit
 @rule("ML419")
 def env_file_in_build_context(build: ImageBuild, ctx: RuleContext[None]) -> Iterator[Hit]:
     context = build.context
-    first = next(_root_copies(build.dockerfile), None)
-    if first is None or not context.env_files:
+    df = build.dockerfile
+    final = df.final_stage
+    if final is None or not context.env_files:
+        return
+    shipped = {s.number for s in df.stage_chain(final)}  # what ends up in the image
+    first = next((c for c in _root_copies(df) if c[0].stage in shipped), None)
+    if first is None:
         return
     instr, word, excludes = first
     ignore = _ignore(context)
