@@ -2,6 +2,7 @@
 knowledge rules in ml_<topic>). Importing this package registers every rule."""
 
 from mllint.checks import (  # noqa: F401 - imported for their @rule registrations
+    build_context,
     compose_isolation,
     compose_reproducibility,
     compose_resources,
