@@ -21,13 +21,13 @@ The config module validates the declarations (one line per mistake, with file an
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple, NoReturn
 
 from mllint.catalog import CATEGORIES, Catalog, RuleEntry
 from mllint.engine.finding import Severity
+from mllint.patterns import lazy_pattern
 
 
 class Kind(NamedTuple):
@@ -70,8 +70,8 @@ MANAGERS = (
     "gem",
     "go",
 )
-POLICY_ID = re.compile(r"[A-Z]{2,8}[0-9]{3}")
-NAME = re.compile(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
+POLICY_ID = lazy_pattern(r"[A-Z]{2,8}[0-9]{3}")
+NAME = lazy_pattern(r"[a-z][a-z0-9]*(-[a-z0-9]+)*")
 
 
 class Policy(NamedTuple):

@@ -21,6 +21,7 @@ from mllint.model.dockerfile import Dockerfile, Instruction
 from mllint.model.span import Located, Span
 from mllint.parsers.commands import package_installs
 from mllint.parsers.dockerignore import DockerIgnore
+from mllint.patterns import lazy_pattern
 
 #: ML frameworks whose releases change numerics, CUDA builds and APIs (PEP 503 names; the
 #: conda package names too).
@@ -110,7 +111,7 @@ _SHIPPED_BY_IMAGE = (
     (("nvcr.io/nvidia/jax",), frozenset({"jax", "jaxlib"})),
     (("vllm/vllm-openai",), frozenset({"vllm", "torch", "xformers", "transformers"})),
 )
-_PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*===?\s*[^*,;]+$")
+_PIN = lazy_pattern(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?\s*===?\s*[^*,;]+$")
 
 
 def _installed_before(df: Dockerfile, install: Install) -> set[str]:

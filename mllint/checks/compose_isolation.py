@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import posixpath
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -17,12 +16,13 @@ from mllint.engine.registry import rule
 from mllint.model.compose import ComposeProject, Service, Volume, is_unknown, items, text
 from mllint.model.context import Project
 from mllint.model.yaml import YMap, YNode, YScalar
+from mllint.patterns import lazy_pattern
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO  # noqa: E741
 
 # --------------------------------------------------------------------------- host paths
 
-_DRIVE = re.compile(r"^([A-Za-z]):(?:[\\/]|$)")
+_DRIVE = lazy_pattern(r"^([A-Za-z]):(?:[\\/]|$)")
 
 
 def _host_path(v: Volume) -> str | None:
@@ -109,7 +109,7 @@ _CREDENTIALS = {
     ".netrc": "login passwords (netrc)",
     ".git-credentials": "git passwords and tokens",
 }
-_HOME = re.compile(r"^(~|/root|/home/[^/]+|/users/[^/]+|[a-z]:/users/[^/]+)(/.*)?$")
+_HOME = lazy_pattern(r"^(~|/root|/home/[^/]+|/users/[^/]+|[a-z]:/users/[^/]+)(/.*)?$")
 
 
 def _sensitive(path: str) -> _Sensitive | None:
@@ -147,7 +147,7 @@ def _sensitive(path: str) -> _Sensitive | None:
 
 #: Monitoring agents whose documented setup mounts /, /sys, /var/run and /var/lib/docker
 #: read-only: for them those read-only mounts are info.
-_MONITORING_AGENTS = re.compile(
+_MONITORING_AGENTS = lazy_pattern(
     r"(^|/)(cadvisor|node-exporter|process-exporter|dcgm-exporter|netdata|promtail|telegraf|"
     r"fluent-bit|grafana/alloy|grafana/agent|datadoghq/agent|datadog/agent)(:|@|$)"
 )
@@ -529,18 +529,18 @@ def writable_root_filesystem(project: ComposeProject, ctx: RuleContext[None]) ->
 
 #: GPU and accelerator devices: passing them is how ML services get their hardware (another
 #: rule family looks at how GPUs are requested).
-_ACCELERATORS = re.compile(
+_ACCELERATORS = lazy_pattern(
     r"^/dev/(nvidia|dri(/|$)|kfd$|infiniband(/|$)|neuron|accel(/|$)|apex_|davinci|hl\d|"
     r"vfio/)"
 )
 #: Memory and raw storage: the device gives the whole host's data.
-_RAW = re.compile(
+_RAW = lazy_pattern(
     r"^/dev/(mem|kmem|port|sd[a-z]+\d*|hd[a-z]+\d*|vd[a-z]+\d*|xvd[a-z]+\d*|"
     r"nvme\d+(n\d+(p\d+)?)?|mmcblk\d+(p\d+)?|dm-\d+|md\d+|loop\d+|mapper/.+|disk/.+|"
     r"root)$"
 )
 #: Peripherals edge and vision projects pass on purpose (cameras, serial, USB, sound).
-_PERIPHERALS = re.compile(
+_PERIPHERALS = lazy_pattern(
     r"^/dev/(video\d+|media\d+|snd(/|$)|tty(USB|ACM)\d+|bus/usb(/|$)|input(/|$)|hidraw\d+|"
     r"i2c-\d+|gpiomem|spidev[\d.]+|serial/.+)"
 )

@@ -6,7 +6,6 @@ moving tags of services that do not build."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -18,6 +17,7 @@ from mllint.model.compose import ComposeProject, Service, is_unknown, text
 from mllint.model.span import Located
 from mllint.model.yaml import YNode
 from mllint.parsers.dockerfile import split_reference
+from mllint.patterns import lazy_pattern
 
 
 class Moving(NamedTuple):
@@ -71,7 +71,7 @@ def build_image_moving_tag(project: ComposeProject, ctx: RuleContext[None]) -> I
 
 
 #: pull_policy values that re-fetch the tag: always, daily, weekly, every_<duration>.
-_REFRESH = re.compile(r"^(always|daily|weekly|every_\w+)$")
+_REFRESH = lazy_pattern(r"^(always|daily|weekly|every_\w+)$")
 
 
 @rule("ML111")

@@ -17,6 +17,7 @@ from mllint.model.span import Located
 from mllint.model.yaml import YMap, YNode, YScalar, YSeq
 from mllint.parsers.compose_syntax import parse_size
 from mllint.parsers.dockerfile import split_reference
+from mllint.patterns import lazy_pattern
 
 
 def _number(node: YNode | None) -> float | None:
@@ -301,9 +302,9 @@ def resource_limit_conflict(project: ComposeProject, ctx: RuleContext[None]) -> 
 
 # --------------------------------------------------------------------------- ML312
 
-_PYTHON = re.compile(r"^python(\d+(\.\d+)?)?$")
+_PYTHON = lazy_pattern(r"^python(\d+(\.\d+)?)?$")
 #: Scripts whose name says they run once and exit.
-_JOB_SCRIPT = re.compile(
+_JOB_SCRIPT = lazy_pattern(
     r"^(train|finetune|fine_tune|fine-tune|pretrain|download|migrate)[\w.-]*\.py$",
     re.IGNORECASE,
 )
@@ -341,7 +342,7 @@ _SERVER_MODULES = frozenset(
 )
 #: Images whose own entrypoint starts a server: with no entrypoint and only flags as command,
 #: the service is that server.
-_SERVER_IMAGES = re.compile(
+_SERVER_IMAGES = lazy_pattern(
     r"^(docker\.io/)?(vllm/vllm-openai|ollama/ollama|tensorflow/serving|pytorch/torchserve)$"
     r"|^ghcr\.io/huggingface/text-generation-inference$"
     r"|^nvcr\.io/nvidia/tritonserver$"

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from mllint.checks.compose_walk import ports
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.registry import rule
 from mllint.model.compose import ComposeProject, Service, is_unknown, text
+from mllint.patterns import lazy_pattern
 
 #: Reverse proxies: publishing 80 and 443 is what they are for.
-_PROXY = re.compile(r"(^|[-_.])(nginx|traefik|caddy|haproxy|envoy|openresty)([-_.]|$)")
+_PROXY = lazy_pattern(r"(^|[-_.])(nginx|traefik|caddy|haproxy|envoy|openresty)([-_.]|$)")
 _WEB_PORTS = frozenset({80, 443})
 #: What commonly listens on a privileged port of a Linux host already.
 _HOST_SERVICES = {

@@ -3,7 +3,6 @@ together (an obsolete ``version``, a container name or a host port used twice)."
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
@@ -13,6 +12,7 @@ from mllint.engine.finding import Related, Severity
 from mllint.engine.registry import rule
 from mllint.model.compose import ComposeProject, Service, is_unknown, text
 from mllint.model.yaml import YMap, YNode
+from mllint.patterns import lazy_pattern
 
 
 @rule("ML014")
@@ -96,7 +96,7 @@ def duplicate_container_name(project: ComposeProject, ctx: RuleContext[None]) ->
         )
 
 
-_RANGE = re.compile(r"^(\d+)(?:-(\d+))?$")
+_RANGE = lazy_pattern(r"^(\d+)(?:-(\d+))?$")
 _ANY_HOST = frozenset({None, "", "0.0.0.0"})  # noqa: S104 - a value compared, not bound to
 
 

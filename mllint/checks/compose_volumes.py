@@ -17,6 +17,7 @@ from mllint.engine.finding import Related
 from mllint.engine.registry import rule
 from mllint.model.compose import ComposeProject, Service, Volume, text
 from mllint.model.yaml import YMap, YScalar
+from mllint.patterns import lazy_pattern
 
 _REFETCH = "the weights are downloaded again"
 _LOST = "the service starts without its data"
@@ -24,17 +25,22 @@ _LOST = "the service starts without its data"
 #: Container paths whose content should outlive the container:
 #: (pattern, what, volume name to suggest, what happens after down + up).
 _PERSISTENT = (
-    (re.compile(r"(^|/)\.cache/huggingface(/|$)"), "the Hugging Face cache", "hf-cache", _REFETCH),
-    (re.compile(r"(^|/)\.cache/torch(/|$)"), "the PyTorch hub cache", "torch-cache", _REFETCH),
-    (re.compile(r"(^|/)\.ollama(/|$)"), "Ollama's models", "ollama", _REFETCH),
-    (re.compile(r"^/models$"), "model weights", "models", _REFETCH),
-    (re.compile(r"(^|/)checkpoints$"), "checkpoints", "checkpoints", _LOST),
-    (re.compile(r"^/var/lib/postgresql(/data)?$"), "a PostgreSQL database", "pgdata", _LOST),
-    (re.compile(r"^/var/lib/mysql$"), "a MySQL/MariaDB database", "mysql-data", _LOST),
-    (re.compile(r"^/data/db$"), "a MongoDB database", "mongo-data", _LOST),
-    (re.compile(r"^/qdrant/storage$"), "a Qdrant vector store", "qdrant-data", _LOST),
-    (re.compile(r"^/usr/share/elasticsearch/data$"), "an Elasticsearch index", "es-data", _LOST),
-    (re.compile(r"^/var/lib/milvus$"), "a Milvus vector store", "milvus-data", _LOST),
+    (
+        lazy_pattern(r"(^|/)\.cache/huggingface(/|$)"),
+        "the Hugging Face cache",
+        "hf-cache",
+        _REFETCH,
+    ),
+    (lazy_pattern(r"(^|/)\.cache/torch(/|$)"), "the PyTorch hub cache", "torch-cache", _REFETCH),
+    (lazy_pattern(r"(^|/)\.ollama(/|$)"), "Ollama's models", "ollama", _REFETCH),
+    (lazy_pattern(r"^/models$"), "model weights", "models", _REFETCH),
+    (lazy_pattern(r"(^|/)checkpoints$"), "checkpoints", "checkpoints", _LOST),
+    (lazy_pattern(r"^/var/lib/postgresql(/data)?$"), "a PostgreSQL database", "pgdata", _LOST),
+    (lazy_pattern(r"^/var/lib/mysql$"), "a MySQL/MariaDB database", "mysql-data", _LOST),
+    (lazy_pattern(r"^/data/db$"), "a MongoDB database", "mongo-data", _LOST),
+    (lazy_pattern(r"^/qdrant/storage$"), "a Qdrant vector store", "qdrant-data", _LOST),
+    (lazy_pattern(r"^/usr/share/elasticsearch/data$"), "an Elasticsearch index", "es-data", _LOST),
+    (lazy_pattern(r"^/var/lib/milvus$"), "a Milvus vector store", "milvus-data", _LOST),
 )
 #: Images that keep their data in a generic path: (repository suffix, path, what, name, effect).
 _IMAGE_DATA = (
@@ -52,8 +58,8 @@ _CACHE_VARIABLES = (
     "OLLAMA_MODELS",
 )
 #: A name Compose reads as a volume name (anything else in short syntax is a path).
-_VOLUME_NAME = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
-_WINDOWS_PATH = re.compile(r"^([A-Za-z]:[\\/]|\\\\)")
+_VOLUME_NAME = lazy_pattern(r"^[a-zA-Z0-9][a-zA-Z0-9_.-]*$")
+_WINDOWS_PATH = lazy_pattern(r"^([A-Za-z]:[\\/]|\\\\)")
 
 
 def _raw(v: Volume) -> str:
@@ -139,7 +145,7 @@ def _named(v: Volume) -> str | None:
     return v.source
 
 
-_INCLUDE = re.compile(r"^include\s*:")
+_INCLUDE = lazy_pattern(r"^include\s*:")
 
 
 def _includes(project: ComposeProject) -> bool:
@@ -235,7 +241,7 @@ _COMPOSE_FOLDERS = frozenset(
     "deployment deployments deploy-docker infra infrastructure ops ci build env envs dev "
     "local".split()
 )
-_REMOTE_CONTEXT = re.compile(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
+_REMOTE_CONTEXT = lazy_pattern(r"^([a-z][a-z0-9+.-]*://|git@|github\.com/)", re.IGNORECASE)
 
 
 def _project_root(project: ComposeProject) -> str:
@@ -291,10 +297,10 @@ def bind_mount_outside_project(project: ComposeProject, ctx: RuleContext[None]) 
 
 
 #: Mounts that services write to and that break with two writers.
-_WRITTEN = re.compile(r"^(checkpoints?|ckpts?|mlruns)$|\.(db|sqlite3?)$", re.IGNORECASE)
+_WRITTEN = lazy_pattern(r"^(checkpoints?|ckpts?|mlruns)$|\.(db|sqlite3?)$", re.IGNORECASE)
 
 
-_DATABASE = re.compile(r"\.(db|sqlite3?)$", re.IGNORECASE)
+_DATABASE = lazy_pattern(r"\.(db|sqlite3?)$", re.IGNORECASE)
 
 
 def _shared_key(project: ComposeProject, v: Volume) -> tuple[str, str, bool] | None:

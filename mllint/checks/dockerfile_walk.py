@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
@@ -11,6 +10,7 @@ from mllint.model.dockerfile import POSIX_SHELLS, Dockerfile, Heredoc, Instructi
 from mllint.model.shell import Command, ShellScript, Word
 from mllint.parsers.commands import _SPECS, _parse_options  # the option tables of the managers
 from mllint.parsers.shell import effective_argv
+from mllint.patterns import lazy_pattern
 
 
 def runs(df: Dockerfile) -> Iterator[Instruction]:
@@ -134,7 +134,7 @@ def _base(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
-_SET_O = re.compile(r"[-+][A-Za-z]*o")
+_SET_O = lazy_pattern(r"[-+][A-Za-z]*o")
 
 
 def pipefail_option(args: Sequence[str]) -> bool | None:
@@ -146,7 +146,7 @@ def pipefail_option(args: Sequence[str]) -> bool | None:
     return state
 
 
-_HEREDOC_MARKER = re.compile(r"^\d*<<")
+_HEREDOC_MARKER = lazy_pattern(r"^\d*<<")
 
 
 def script_interpreters(

@@ -27,16 +27,17 @@ from mllint.model.shell import Command, ShellScript, Word
 from mllint.parsers.commands import piped_to_interpreter
 from mllint.parsers.shell import effective_argv
 from mllint.parsers.variables import substitute
+from mllint.patterns import lazy_pattern
 
 #: Base images whose default user is not root: a final stage without USER is fine on them.
 _NON_ROOT_BASES = (
-    re.compile(r"^(quay\.io/)?jupyter/"),  # jovyan
-    re.compile(r"^gcr\.io/distroless/.*:(.*-)?nonroot$"),
-    re.compile(r"^cgr\.dev/chainguard/"),
-    re.compile(r"^nginxinc/nginx-unprivileged"),
-    re.compile(r"^bitnami/"),
-    re.compile(r"^(ghcr\.io/mamba-org/|mambaorg/)micromamba"),  # mambauser
-    re.compile(r"^rayproject/"),  # ray (uid 1000)
+    lazy_pattern(r"^(quay\.io/)?jupyter/"),  # jovyan
+    lazy_pattern(r"^gcr\.io/distroless/.*:(.*-)?nonroot$"),
+    lazy_pattern(r"^cgr\.dev/chainguard/"),
+    lazy_pattern(r"^nginxinc/nginx-unprivileged"),
+    lazy_pattern(r"^bitnami/"),
+    lazy_pattern(r"^(ghcr\.io/mamba-org/|mambaorg/)micromamba"),  # mambauser
+    lazy_pattern(r"^rayproject/"),  # ray (uid 1000)
 )
 _HUB_PREFIXES = ("docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/")
 
@@ -235,7 +236,7 @@ def sudo_in_run(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
 #: Kernel filesystems a container runtime mounts over the image, and /boot (host kernels).
 _SYSTEM_DIRS = ("/proc", "/sys", "/dev", "/boot")
 #: Absolute on Linux (/app) or Windows (C:\app, c:/app, \app).
-_ABSOLUTE = re.compile(r"^([A-Za-z]:|[\\/])")
+_ABSOLUTE = lazy_pattern(r"^([A-Za-z]:|[\\/])")
 
 
 @rule("ML206")
@@ -311,7 +312,7 @@ def cd_in_run(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
 #: Commands whose failure on the left of a pipe does not matter (they cannot fail in practice,
 #: or only on a file the next command would miss anyway).
 _HARMLESS_LEFT = frozenset({"echo", "printf", "cat", "yes", "true", ":"})
-_BUSYBOX_BASES = re.compile(r"alpine|busybox", re.IGNORECASE)
+_BUSYBOX_BASES = lazy_pattern(r"alpine|busybox", re.IGNORECASE)
 
 
 def _left_name(command: Command) -> str:
@@ -529,7 +530,7 @@ def useradd_high_uid_without_l(df: Dockerfile, ctx: RuleContext[None]) -> Iterat
                 )
 
 
-_PORT_SPEC = re.compile(r"^(\d+)(?:-(\d+))?(?:/([A-Za-z]+))?$")
+_PORT_SPEC = lazy_pattern(r"^(\d+)(?:-(\d+))?(?:/([A-Za-z]+))?$")
 
 
 @rule("ML211")

@@ -6,7 +6,6 @@ besides (shared memory, NCCL ulimits, a cache its user can write)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from mllint.checks.compose_walk import volumes
@@ -31,6 +30,7 @@ from mllint.model.context import Project
 from mllint.model.dockerfile import Dockerfile, Instruction
 from mllint.model.yaml import YMap, YNode, YScalar
 from mllint.parsers.compose_syntax import parse_size
+from mllint.patterns import lazy_pattern
 
 _RESERVATION_FIX = (
     "deploy:\n  resources:\n    reservations:\n      devices:\n"
@@ -295,8 +295,8 @@ _CACHE_VARS = (
     "TRITON_CACHE_DIR",
     "XDG_CACHE_HOME",
 )
-_UNDER_ROOT = re.compile(r"^/root(/|$)")
-_ROOT_CACHE = re.compile(r"^/root/\.cache(/|$)")
+_UNDER_ROOT = lazy_pattern(r"^/root(/|$)")
+_ROOT_CACHE = lazy_pattern(r"^/root/\.cache(/|$)")
 
 
 def _is_root(user: str) -> bool:

@@ -24,13 +24,14 @@ from mllint.model.shell import Command, ShellScript, Word
 from mllint.model.span import SourceMap, Span
 from mllint.parsers.commands import _GIT, _HF, _parse_options, downloads, package_installs
 from mllint.parsers.shell import effective_argv
+from mllint.patterns import lazy_pattern
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_PYTHON = re.compile(r"^python(?:\d+(?:\.\d+)*)?$")
-_SHA = re.compile(r"^[0-9a-f]{40}$")
+_NAME = lazy_pattern(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_PYTHON = lazy_pattern(r"^python(?:\d+(?:\.\d+)*)?$")
+_SHA = lazy_pattern(r"^[0-9a-f]{40}$")
 
 
-_USERINFO = re.compile(r"^([a-z][a-z0-9+.-]*://)[^/@\s]*@", re.IGNORECASE)
+_USERINFO = lazy_pattern(r"^([a-z][a-z0-9+.-]*://)[^/@\s]*@", re.IGNORECASE)
 
 
 def _shown(url: str) -> str:
@@ -110,8 +111,8 @@ _REPOS = {
     "pytorch3d": "pytorch3d",
     "deepspeed": "deepspeed",
 }
-_REQ_NAME = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
-_PEP508_URL = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*@\s*\S+://")
+_REQ_NAME = lazy_pattern(r"^([A-Za-z0-9][A-Za-z0-9._-]*)")
+_PEP508_URL = lazy_pattern(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[[^\]]*\])?\s*@\s*\S+://")
 
 
 class _Build(NamedTuple):
@@ -257,7 +258,7 @@ def cuda_ext_build_without_arch_list(df: Dockerfile, ctx: RuleContext[None]) -> 
             )
 
 
-_JOBS = re.compile(r"(?:^|=|\s)-j\s*\d+\b")
+_JOBS = lazy_pattern(r"(?:^|=|\s)-j\s*\d+\b")
 
 
 @rule("ML614")
@@ -280,18 +281,18 @@ def cuda_ext_build_without_max_jobs(df: Dockerfile, ctx: RuleContext[None]) -> I
 
 # =========================================================================== ML615
 
-_DRIVER_PACKAGE = re.compile(
+_DRIVER_PACKAGE = lazy_pattern(
     r"^(?:nvidia-driver(?:-[\w.+~-]+)?|nvidia-headless(?:-no-dkms)?-\d[\w.+~-]*"
     r"|nvidia-dkms-\d[\w.+~-]*|nvidia-kernel-(?:open-|source-|common-)?\d[\w.+~-]*"
     r"|nvidia-utils-\d[\w.+~-]*|libnvidia-compute-\d[\w.+~-]*|cuda-drivers(?:-[\w.+~-]+)?"
     r"|kmod-nvidia[\w.+~-]*|nvidia-open(?:-\d[\w.+~-]*)?)$"
 )
 #: NVIDIA's meta-packages that pull the driver together with the toolkit.
-_DRIVER_META = re.compile(r"^(?:cuda|cuda-\d+-\d+|cuda-runtime-\d+-\d+)$")
+_DRIVER_META = lazy_pattern(r"^(?:cuda|cuda-\d+-\d+|cuda-runtime-\d+-\d+)$")
 _INSTALL = frozenset({"install", "in", "add", "reinstall"})
-_CUDA_RUN = re.compile(r"^cuda_[\w.-]+\.run$")
-_DRIVER_RUN = re.compile(r"^NVIDIA-Linux-[\w.-]+\.run$")
-_DRIVER_LIB = re.compile(r"^lib(?:cuda|nvidia-ml)\.so(?:\.[\d.*]+)?\*?$")
+_CUDA_RUN = lazy_pattern(r"^cuda_[\w.-]+\.run$")
+_DRIVER_RUN = lazy_pattern(r"^NVIDIA-Linux-[\w.-]+\.run$")
+_DRIVER_LIB = lazy_pattern(r"^lib(?:cuda|nvidia-ml)\.so(?:\.[\d.*]+)?\*?$")
 
 
 def _package_name(value: str) -> str:
@@ -420,8 +421,8 @@ def gpu_devices_baked_in_image(df: Dockerfile, ctx: RuleContext[None]) -> Iterat
 
 # =========================================================================== ML412
 
-_PYTORCH_INDEX = re.compile(r"^https?://download\.pytorch\.org/", re.IGNORECASE)
-_PYPI = re.compile(r"^https?://(?:pypi\.org|pypi\.python\.org)/", re.IGNORECASE)
+_PYTORCH_INDEX = lazy_pattern(r"^https?://download\.pytorch\.org/", re.IGNORECASE)
+_PYPI = lazy_pattern(r"^https?://(?:pypi\.org|pypi\.python\.org)/", re.IGNORECASE)
 
 
 def _option_words(argv: tuple[Word, ...], long: str, short: str | None = None) -> list[Word]:
@@ -546,9 +547,9 @@ def pytorch_extra_index_url(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[
 
 # =========================================================================== ML413
 
-_LOGIN_RM = re.compile(r"token|\.netrc|huggingface|kaggle", re.IGNORECASE)
-_URL_PASSWORD = re.compile(r"^[a-z][a-z0-9+.-]*://([^/@:\s]+):([^/@\s]+)@", re.IGNORECASE)
-_SECRET_VAR = re.compile(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
+_LOGIN_RM = lazy_pattern(r"token|\.netrc|huggingface|kaggle", re.IGNORECASE)
+_URL_PASSWORD = lazy_pattern(r"^[a-z][a-z0-9+.-]*://([^/@:\s]+):([^/@\s]+)@", re.IGNORECASE)
+_SECRET_VAR = lazy_pattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def _login(argv: tuple[Word, ...]) -> str | None:
@@ -766,11 +767,11 @@ def _inside(inner: Span, outer: Span) -> bool:
 
 # =========================================================================== ML114
 
-_HUB_HOSTS = re.compile(
+_HUB_HOSTS = lazy_pattern(
     r"^https?://(?:[^/@\s]*@)?(?:www\.)?(?:huggingface\.co|hf\.co)/", re.IGNORECASE
 )
-_HUB_CALL = re.compile(r"\b(snapshot_download|hf_hub_download|from_pretrained)\s*\(")
-_REVISION_ARG = re.compile(r"\brevision\s*=\s*(?:(['\"])([^'\"]*)\1|([^,)\s]+))")
+_HUB_CALL = lazy_pattern(r"\b(snapshot_download|hf_hub_download|from_pretrained)\s*\(")
+_REVISION_ARG = lazy_pattern(r"\brevision\s*=\s*(?:(['\"])([^'\"]*)\1|([^,)\s]+))")
 
 
 def _call_args(code: str, open_paren: int) -> str | None:
@@ -980,8 +981,8 @@ def _later_checkout(commands: tuple[Command, ...], clone: Command) -> str | None
 
 _DATA_EXT = (".parquet", ".arrow", ".tfrecord", ".tfrecords", ".npy", ".npz", ".lmdb", ".feather")
 _ARCHIVE_EXT = (".zip", ".tar", ".tar.gz", ".tgz", ".tar.bz2", ".tar.xz", ".tar.zst", ".7z")
-_ARTIFACT_HINT = re.compile(r"model|weight|checkpoint|ckpt|dataset|pretrained", re.IGNORECASE)
-_HUB_PINNED = re.compile(r"/resolve/[0-9a-f]{40}/")
+_ARTIFACT_HINT = lazy_pattern(r"model|weight|checkpoint|ckpt|dataset|pretrained", re.IGNORECASE)
+_HUB_PINNED = lazy_pattern(r"/resolve/[0-9a-f]{40}/")
 _CHECKERS = frozenset(
     {
         "sha256sum",

@@ -33,6 +33,7 @@ from mllint.model.dockerfile import Dockerfile, ImageRef
 from mllint.model.span import Span
 from mllint.model.yaml import YMap, YScalar, YSeq
 from mllint.parsers.compose_syntax import parse_duration
+from mllint.patterns import lazy_pattern
 
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::", "[::]", "*"})  # noqa: S104 - what we look for
@@ -135,8 +136,8 @@ def _dockerfile_where(df: Dockerfile) -> Where:
     )
 
 
-_JUPYTER_CONFIG = re.compile(r"\.jupyter\b|jupyter_(server|notebook|lab)_config", re.I)
-_PASSWORD_SET = re.compile(
+_JUPYTER_CONFIG = lazy_pattern(r"\.jupyter\b|jupyter_(server|notebook|lab)_config", re.I)
+_PASSWORD_SET = lazy_pattern(
     r"c\.\w+\.(hashed_)?password\s*=\s*['\"]?[^'\"\s]|jupyter\s+(server|notebook)\s+password"
     r"|passwd\(",
 )
@@ -236,13 +237,13 @@ def _option(argv: Sequence[Arg], *names: str) -> tuple[Arg, str | None] | None:
 # --------------------------------------------------------------------------- ML620
 
 _DEVEL_REPOS = frozenset({"nvidia/cuda", "pytorch/pytorch", "nvidia/cudagl", "nvidia/cuda-arm64"})
-_DEVEL_TAG = re.compile(r"(^|[-_.])devel($|[-_.])")
+_DEVEL_TAG = lazy_pattern(r"(^|[-_.])devel($|[-_.])")
 #: Programs whose presence in a RUN means the image compiles something.
 _COMPILERS = frozenset(
     "nvcc cmake make ninja gcc g++ cc c++ bazel bazelisk meson cargo go scons".split()
 )
 #: Packages that are built from source against the image's CUDA toolkit.
-_CUDA_SOURCE_PACKAGES = re.compile(
+_CUDA_SOURCE_PACKAGES = lazy_pattern(
     r"^(flash[-_]?attn|apex|nvidia-apex|mamba[-_]ssm|causal[-_]conv1d|auto[-_]gptq|pytorch3d"
     r"|detectron2|mmcv(-full)?|torch[-_](scatter|sparse|cluster|spline[-_]conv)|tinycudann"
     r"|nerfacc|gsplat|diff[-_]gaussian[-_]rasterization|simple[-_]knn|exllamav2|fused[-_]\w+"
@@ -250,7 +251,7 @@ _CUDA_SOURCE_PACKAGES = re.compile(
     r"|transformer[-_]engine|grouped[-_]gemm|megablocks|groundingdino)\b",
     re.I,
 )
-_BUILD_ENV = re.compile(
+_BUILD_ENV = lazy_pattern(
     r"^(TORCH_CUDA_ARCH_LIST|DS_BUILD_\w+|MAX_JOBS|FORCE_CUDA|CMAKE_ARGS|CUDA_ARCHITECTURES"
     r"|TCNN_CUDA_ARCHITECTURES|FLASH_ATTENTION_\w+|NVCC_\w+|CMAKE_CUDA_ARCHITECTURES)$"
 )
@@ -346,8 +347,8 @@ def devel_image_in_final_stage(df: Dockerfile, ctx: RuleContext[None]) -> Iterat
 
 # --------------------------------------------------------------------------- ML414
 
-_TOKEN_FLAG = re.compile(r"^--(NotebookApp|ServerApp|IdentityProvider)\.token$")
-_XSRF_FLAG = re.compile(r"^--(NotebookApp|ServerApp)\.disable_check_xsrf$")
+_TOKEN_FLAG = lazy_pattern(r"^--(NotebookApp|ServerApp|IdentityProvider)\.token$")
+_XSRF_FLAG = lazy_pattern(r"^--(NotebookApp|ServerApp)\.disable_check_xsrf$")
 _NOTEBOOK_ARGS = ("NOTEBOOK_ARGS", "JUPYTER_ARGS", "DOCKER_STACKS_JUPYTER_ARGS")
 
 
@@ -362,7 +363,7 @@ def _jupyter_args(where: Where) -> Iterator[tuple[Arg, ...]]:
             yield from where.env_words(name)
 
 
-_PASSWORD_FLAG = re.compile(
+_PASSWORD_FLAG = lazy_pattern(
     r"^--(NotebookApp|ServerApp|PasswordIdentityProvider|IdentityProvider)\.(hashed_)?password$"
 )
 

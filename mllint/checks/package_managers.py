@@ -15,10 +15,11 @@ from mllint.model.dockerfile import Dockerfile, Instruction
 from mllint.model.shell import Command, Word
 from mllint.model.span import SourceMap, Span
 from mllint.parsers.shell import effective_argv
+from mllint.patterns import lazy_pattern
 
-_WHOLE_VAR = re.compile(r"^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$")
+_WHOLE_VAR = lazy_pattern(r"^\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))$")
 #: A variable whose name says it holds options: ``apt-get install $APT_OPTS pkg``.
-_OPTION_VAR = re.compile(r"OPT|ARG|FLAG|PARAM", re.IGNORECASE)
+_OPTION_VAR = lazy_pattern(r"OPT|ARG|FLAG|PARAM", re.IGNORECASE)
 
 #: Command name -> family; the family decides option syntax and the cleanup that applies.
 FAMILIES = {

@@ -18,6 +18,7 @@ from mllint.model.compose import ComposeProject
 from mllint.model.dockerfile import Dockerfile, ImageRef, Stage
 from mllint.parsers.commands import package_installs
 from mllint.parsers.variables import substitute
+from mllint.patterns import lazy_pattern
 
 if TYPE_CHECKING:
     from mllint.policies import Policy
@@ -118,7 +119,7 @@ def _required_labels(policy: Policy) -> RuleFunction:
     return check
 
 
-_NAME = re.compile(r"(@?[A-Za-z0-9][A-Za-z0-9._+/-]*)")
+_NAME = lazy_pattern(r"(@?[A-Za-z0-9][A-Za-z0-9._+/-]*)")
 
 
 def package_name(manager: str, word: str) -> str | None:

@@ -17,6 +17,7 @@ from mllint.parsers.commands import package_installs
 from mllint.parsers.dockerfile import split_reference
 from mllint.parsers.shell import effective_argv
 from mllint.parsers.variables import substitute
+from mllint.patterns import lazy_pattern
 
 
 @rule("ML101")
@@ -37,7 +38,7 @@ def unpinned_base_image(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]
         )
 
 
-_SPECIFIER = re.compile(r"(===|==|>=|<=|~=|!=|<|>)")
+_SPECIFIER = lazy_pattern(r"(===|==|>=|<=|~=|!=|<|>)")
 _ARCHIVE = (".whl", ".tar.gz", ".tgz", ".tar.bz2", ".zip", ".tar")
 _VCS = ("git+", "hg+", "svn+", "bzr+")
 #: Refs that name a branch: a VCS requirement at one of these moves with every push.
@@ -227,7 +228,7 @@ def package_upgrade_in_build(df: Dockerfile, ctx: RuleContext[None]) -> Iterator
                 )
 
 
-_REMOTE = re.compile(r"https?://", re.IGNORECASE)
+_REMOTE = lazy_pattern(r"https?://", re.IGNORECASE)
 
 
 def _remote_source(raw: str, value: str | None) -> bool:
@@ -285,7 +286,7 @@ _INSTALL_VERBS = {
     "zypper": frozenset({"install", "in"}),
 }
 _PACKAGE_FILES = (".deb", ".rpm", ".apk")
-_RPM_VERSION_PART = re.compile(r"^\d[A-Za-z0-9.~^_:+]*$")
+_RPM_VERSION_PART = lazy_pattern(r"^\d[A-Za-z0-9.~^_:+]*$")
 _GEM_VALUES = frozenset(
     "-i --install-dir -n --bindir -s --source --platform -P --trust-policy -g --file"
     " --build-root --document -N".split()
@@ -416,8 +417,8 @@ def unpinned_system_package(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[
 
 # --------------------------------------------------------------------------- ML108, ML109
 
-_VARIABLE = re.compile(r"\$(?:\{([A-Za-z_]\w*)([^}]*)\}|([A-Za-z_]\w*))")
-_TARGETPLATFORM = re.compile(r"^\$(?:TARGETPLATFORM|\{TARGETPLATFORM\})$")
+_VARIABLE = lazy_pattern(r"\$(?:\{([A-Za-z_]\w*)([^}]*)\}|([A-Za-z_]\w*))")
+_TARGETPLATFORM = lazy_pattern(r"^\$(?:TARGETPLATFORM|\{TARGETPLATFORM\})$")
 
 
 @rule("ML108")

@@ -25,6 +25,7 @@ from mllint.model.shell import Command
 from mllint.model.span import Span
 from mllint.parsers.commands import package_installs
 from mllint.parsers.shell import effective_argv
+from mllint.patterns import lazy_pattern
 
 
 def _caches_pip(instr: Instruction) -> bool:
@@ -323,18 +324,18 @@ def _conda_cached(df: Dockerfile, instr: Instruction) -> bool:
 # --------------------------------------------------------------------------- ML304 / ML305
 
 #: apt configuration files: /etc/apt/apt.conf and /etc/apt/apt.conf.d/*.
-APT_CONF = re.compile(r"^/etc/apt/apt\.conf(?:\.d(?:/|$)|$)")
+APT_CONF = lazy_pattern(r"^/etc/apt/apt\.conf(?:\.d(?:/|$)|$)")
 #: yum/dnf/tdnf configuration: the main file and repository files.
-RPM_CONF = re.compile(
+RPM_CONF = lazy_pattern(
     r"^/etc/(?:yum\.conf|dnf/|yum/|yum\.repos\.d/|distro\.repos\.d/|tdnf/|zypp/)|\.repo$"
 )
-_NO_RECOMMENDS = re.compile(
+_NO_RECOMMENDS = lazy_pattern(
     r"APT::Install-Recommends\s*(?:=|\s)\s*\"?(?:false|0|no|off)\b", re.IGNORECASE
 )
-_APT_ASSUME_YES = re.compile(
+_APT_ASSUME_YES = lazy_pattern(
     r"APT::Get::Assume-Yes\s*(?:=|\s)\s*\"?(?:true|1|yes|on)\b", re.IGNORECASE
 )
-_RPM_ASSUME_YES = re.compile(r"(?<![\w-])assumeyes\s*=\s*(?:1|true|yes|on)\b", re.IGNORECASE)
+_RPM_ASSUME_YES = lazy_pattern(r"(?<![\w-])assumeyes\s*=\s*(?:1|true|yes|on)\b", re.IGNORECASE)
 _FALSE = frozenset({"false", "0", "no", "off"})
 
 
@@ -501,7 +502,7 @@ def apt_install_without_yes(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[
 # --------------------------------------------------------------------------- ML306
 
 _FETCHERS = ("curl", "wget")
-_FETCHER_PACKAGE = re.compile(r"^(curl|wget)(?:[=<>~:].*)?$")
+_FETCHER_PACKAGE = lazy_pattern(r"^(curl|wget)(?:[=<>~:].*)?$")
 _SYSTEM_INSTALLERS = frozenset(
     {"apt-get", "apt", "apk", "yum", "dnf", "microdnf", "zypper", "conda"}
 )

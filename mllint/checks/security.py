@@ -29,6 +29,7 @@ from mllint.model.span import Span
 from mllint.model.yaml import YScalar
 from mllint.parsers.commands import piped_to_interpreter
 from mllint.parsers.shell import effective_argv
+from mllint.patterns import lazy_pattern
 
 #: Names that hold a credential whatever their prefix.
 _SECRET_NAMES = frozenset(
@@ -54,7 +55,7 @@ _SECRET_SUFFIXES = (
     "_CLIENT_SECRET",
 )
 #: Names that look like credentials but are not: token counts, tokenizer settings, paths.
-_NOT_SECRET = re.compile(
+_NOT_SECRET = lazy_pattern(
     r"TOKENIZER|_TOKENS$|^MAX_.*TOKEN|TOKEN_(LIMIT|COUNT|LEN|LENGTH|SIZE)$|PUBLIC_KEY$"
     r"|(^|_)(REQUIRE|USE|ENABLE|DISABLE|NO|SKIP|VERIFY|ALLOW)_"  # a setting about a key
 )
@@ -62,16 +63,16 @@ _NOT_SECRET = re.compile(
 _FLAG_VALUES = frozenset({"0", "1", "true", "false", "yes", "no", "on", "off", "none", "null"})
 #: Values shaped like real tokens of the services ML projects use.
 _TOKEN_VALUES = (
-    ("a Hugging Face token", re.compile(r"\bhf_[A-Za-z0-9]{30,}")),
-    ("an Anthropic key", re.compile(r"\bsk-ant-[A-Za-z0-9_-]{20,}")),
-    ("an OpenAI key", re.compile(r"\bsk-(proj-)?[A-Za-z0-9_-]{20,}")),
-    ("an AWS access key id", re.compile(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
+    ("a Hugging Face token", lazy_pattern(r"\bhf_[A-Za-z0-9]{30,}")),
+    ("an Anthropic key", lazy_pattern(r"\bsk-ant-[A-Za-z0-9_-]{20,}")),
+    ("an OpenAI key", lazy_pattern(r"\bsk-(proj-)?[A-Za-z0-9_-]{20,}")),
+    ("an AWS access key id", lazy_pattern(r"\b(AKIA|ASIA)[0-9A-Z]{16}\b")),
     (
         "a GitHub token",
-        re.compile(r"\b(ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{30,}|\bgithub_pat_\w{30,}"),
+        lazy_pattern(r"\b(ghp|gho|ghs|ghu|ghr)_[A-Za-z0-9]{30,}|\bgithub_pat_\w{30,}"),
     ),
-    ("a GitLab token", re.compile(r"\bglpat-[A-Za-z0-9_-]{20,}")),
-    ("a Slack token", re.compile(r"\bxox[baprs]-[A-Za-z0-9-]{10,}")),
+    ("a GitLab token", lazy_pattern(r"\bglpat-[A-Za-z0-9_-]{20,}")),
+    ("a Slack token", lazy_pattern(r"\bxox[baprs]-[A-Za-z0-9-]{10,}")),
 )
 
 
@@ -268,24 +269,24 @@ def secret_in_compose(project: ComposeProject, ctx: RuleContext[None]) -> Iterat
 # --------------------------------------------------------------------------- ML404 / ML405
 
 _FALSE = frozenset({"false", "0", "no", "off"})
-_PIP = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
-_PYTHON = re.compile(r"python(?:\d+(?:\.\d+)*)?")
-_APT_SOURCES = re.compile(r"^/etc/apt/sources\.list(?:\.d(?:/|$)|$)")
-_SSLVERIFY_OFF = re.compile(r"(?<![\w-])sslverify\s*=\s*[\"']?(?:0|false|no|off)\b", re.I)
-_GPGCHECK_OFF = re.compile(r"(?<![\w-])gpgcheck\s*=\s*[\"']?(?:0|false|no|off)\b", re.I)
-_GIT_SSL_KEY = re.compile(r"^http\.(?:.+\.)?sslverify$", re.I)
-_APT_TLS_OFF = re.compile(
+_PIP = lazy_pattern(r"pip(?:\d+(?:\.\d+)*)?")
+_PYTHON = lazy_pattern(r"python(?:\d+(?:\.\d+)*)?")
+_APT_SOURCES = lazy_pattern(r"^/etc/apt/sources\.list(?:\.d(?:/|$)|$)")
+_SSLVERIFY_OFF = lazy_pattern(r"(?<![\w-])sslverify\s*=\s*[\"']?(?:0|false|no|off)\b", re.I)
+_GPGCHECK_OFF = lazy_pattern(r"(?<![\w-])gpgcheck\s*=\s*[\"']?(?:0|false|no|off)\b", re.I)
+_GIT_SSL_KEY = lazy_pattern(r"^http\.(?:.+\.)?sslverify$", re.I)
+_APT_TLS_OFF = lazy_pattern(
     r"Acquire::https::(?:[^:\s\"]+::)?Verify-(?:Peer|Host)\s*(?:=|\s)\s*\"?(?:false|0|no|off)\b",
     re.I,
 )
-_APT_UNSIGNED = re.compile(
+_APT_UNSIGNED = lazy_pattern(
     r"(?:APT::Get::AllowUnauthenticated|APT::Get::Force-Yes|Acquire::AllowInsecureRepositories"
     r"|Acquire::AllowDowngradeToInsecureRepositories)\s*(?:=|\s)\s*\"?(?:true|1|yes|on)\b",
     re.I,
 )
 _TRUSTED = (
-    re.compile(r"\[[^\]\n]*?(?<![\w-])(trusted=(?:yes|true|1))\b", re.I),
-    re.compile(r"^\s*(Trusted:\s*(?:yes|true))\b", re.I | re.M),
+    lazy_pattern(r"\[[^\]\n]*?(?<![\w-])(trusted=(?:yes|true|1))\b", re.I),
+    lazy_pattern(r"^\s*(Trusted:\s*(?:yes|true))\b", re.I | re.M),
 )
 
 #: (what the text turns off, pattern, file it must be written to) for configuration files.
@@ -294,38 +295,38 @@ _TLS_FILES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
     ("sslverify=0 for yum/dnf repositories", _SSLVERIFY_OFF, RPM_CONF),
     (
         "trusted-host in pip.conf",
-        re.compile(r"(?<![\w-])trusted-host\s*[=:]", re.I),
-        re.compile(r"pip\.(?:conf|ini)$"),
+        lazy_pattern(r"(?<![\w-])trusted-host\s*[=:]", re.I),
+        lazy_pattern(r"pip\.(?:conf|ini)$"),
     ),
     (
         "ssl_verify: false in .condarc",
-        re.compile(r"(?<![\w-])ssl_verify\s*:\s*[\"']?(?:false|no|0)\b", re.I),
-        re.compile(r"condarc$"),
+        lazy_pattern(r"(?<![\w-])ssl_verify\s*:\s*[\"']?(?:false|no|0)\b", re.I),
+        lazy_pattern(r"condarc$"),
     ),
     (
         "strict-ssl=false in .npmrc",
-        re.compile(r"(?<![\w-])strict-ssl\s*=\s*false\b", re.I),
-        re.compile(r"npmrc$"),
+        lazy_pattern(r"(?<![\w-])strict-ssl\s*=\s*false\b", re.I),
+        lazy_pattern(r"npmrc$"),
     ),
     (
         "strict-ssl false in .yarnrc",
-        re.compile(r"(?<![\w-])(?:strict-ssl\s+[\"']?false|enableStrictSsl:\s*false)\b", re.I),
-        re.compile(r"\.yarnrc(?:\.yml)?$"),
+        lazy_pattern(r"(?<![\w-])(?:strict-ssl\s+[\"']?false|enableStrictSsl:\s*false)\b", re.I),
+        lazy_pattern(r"\.yarnrc(?:\.yml)?$"),
     ),
     (
         "insecure in .curlrc",
-        re.compile(r"^[ \t]*(?:-k|--insecure|insecure)[ \t]*$", re.M),
-        re.compile(r"curlrc$"),
+        lazy_pattern(r"^[ \t]*(?:-k|--insecure|insecure)[ \t]*$", re.M),
+        lazy_pattern(r"curlrc$"),
     ),
     (
         "check_certificate = off in .wgetrc",
-        re.compile(r"(?<![\w-])check_certificate\s*=\s*off\b", re.I),
-        re.compile(r"wgetrc$"),
+        lazy_pattern(r"(?<![\w-])check_certificate\s*=\s*off\b", re.I),
+        lazy_pattern(r"wgetrc$"),
     ),
     (
         "http.sslVerify = false in .gitconfig",
-        re.compile(r"(?<![\w-])sslverify\s*=\s*false\b", re.I),
-        re.compile(r"gitconfig$"),
+        lazy_pattern(r"(?<![\w-])sslverify\s*=\s*false\b", re.I),
+        lazy_pattern(r"gitconfig$"),
     ),
 )
 _SIGNATURE_FILES: tuple[tuple[str, re.Pattern[str], re.Pattern[str]], ...] = (
@@ -481,7 +482,7 @@ def _tls_commands(command: Command) -> Iterator[tuple[Span, str]]:
                 yield o.word.span, f"{tool} {o.word.value}"
         if inv.verb() in ("config", "c", "set"):
             found = _setting(
-                inv.positionals[1:], re.compile(r"^(?:strict-ssl|enableStrictSsl)$", re.I)
+                inv.positionals[1:], lazy_pattern(r"^(?:strict-ssl|enableStrictSsl)$", re.I)
             )
             if found is not None and found[1].strip("'\"").lower() in ("false", "0"):
                 yield found[0].span, f"{tool} config set {found[0].value.split('=')[0]} false"
@@ -493,7 +494,7 @@ def _tls_commands(command: Command) -> Iterator[tuple[Span, str]]:
             ):
                 yield o.word.span, f"{tool} {o.word.value}"
         if inv.verb() == "config":
-            found = _setting(argv[2:], re.compile(r"^ssl_verify$"))
+            found = _setting(argv[2:], lazy_pattern(r"^ssl_verify$"))
             if found is not None and found[1].strip("'\"").lower() in _FALSE:
                 yield found[0].span, f"{tool} config ssl_verify {found[1]}"
     elif FAMILIES.get(tool) == "rpm":
@@ -522,7 +523,7 @@ def _tls_commands(command: Command) -> Iterator[tuple[Span, str]]:
             ) and not _loopback(o.value or ""):
                 yield o.word.span, f"{inv.tool} {o.name}"
         if inv.verb() == "config":
-            found = _setting(inv.positionals[1:], re.compile(r"^[\w-]+\.trusted-host$"))
+            found = _setting(inv.positionals[1:], lazy_pattern(r"^[\w-]+\.trusted-host$"))
             if found is not None:
                 yield found[0].span, f"pip config set {found[0].value.split('=')[0]}"
 
@@ -658,7 +659,7 @@ def package_signature_disabled(df: Dockerfile, ctx: RuleContext[None]) -> Iterat
 # --------------------------------------------------------------------------- ML406
 
 #: ``usermod``/``useradd -p`` values that lock the account or leave it to be set later.
-_LOCKED = re.compile(r"^(?:|\*|x|!.*)$")
+_LOCKED = lazy_pattern(r"^(?:|\*|x|!.*)$")
 _PW_WHY = (
     "the password (or its hash) is stored in the image layer and in docker history, so "
     "anyone who can pull the image can read or crack it and log in to every container "
@@ -758,8 +759,8 @@ _CREDENTIAL_PATHS = (
     ("huggingface/token", "a Hugging Face token (huggingface-cli login)"),
     (".huggingface/token", "a Hugging Face token (huggingface-cli login)"),
 )
-_PRIVATE_KEY = re.compile(r"^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$|.\.key$")
-_ENV_TEMPLATE = re.compile(r"^\.env\.(?:example|sample|template|dist|defaults?|tpl)$", re.I)
+_PRIVATE_KEY = lazy_pattern(r"^id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?$|.\.key$")
+_ENV_TEMPLATE = lazy_pattern(r"^\.env\.(?:example|sample|template|dist|defaults?|tpl)$", re.I)
 
 
 def credential_file(source: str) -> str | None:

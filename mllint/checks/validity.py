@@ -16,6 +16,7 @@ from mllint.engine.suppress import Suppression
 from mllint.model.compose import ComposeProject
 from mllint.model.dockerfile import Dockerfile, Flag, Instruction, Stage
 from mllint.model.span import Span
+from mllint.patterns import lazy_pattern
 
 
 @rule("ML001")
@@ -51,7 +52,7 @@ def unused_suppression(unused: list[Suppression], ctx: RuleContext[None]) -> Ite
 
 
 #: YAML 1.1 base-60 integers: ``22:22`` is 1342 to PyYAML and docker-compose v1.
-_SEXAGESIMAL = re.compile(r"^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$")
+_SEXAGESIMAL = lazy_pattern(r"^[-+]?[1-9][0-9_]*(:[0-5]?[0-9])+$")
 _YAML11_BOOLS = frozenset({"yes", "no", "on", "off", "y", "n"})
 
 
@@ -307,7 +308,7 @@ def copy_multiple_sources_to_file(df: Dockerfile, ctx: RuleContext[None]) -> Ite
         )
 
 
-_EXPOSE = re.compile(r"^(?P<start>[^-/]*)(?:-(?P<end>[^/]*))?(?:/(?P<proto>.*))?$")
+_EXPOSE = lazy_pattern(r"^(?P<start>[^-/]*)(?:-(?P<end>[^/]*))?(?:/(?P<proto>.*))?$")
 
 
 def _expose_problem(text: str) -> str | None:
@@ -386,7 +387,7 @@ def onbuild_misuse(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
 
 # --------------------------------------------------------------------------- ML012
 
-_REFERENCE = re.compile(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)|(?P<bare>[A-Za-z_]\w*))")
+_REFERENCE = lazy_pattern(r"\$(?:\{(?P<braced>[A-Za-z_]\w*)|(?P<bare>[A-Za-z_]\w*))")
 
 
 def _references(raw: str, escape: str) -> Iterator[tuple[str, int, int]]:

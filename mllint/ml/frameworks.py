@@ -23,19 +23,20 @@ from mllint.model.span import Span
 from mllint.parsers.commands import PackageInstall, package_installs
 from mllint.parsers.shell import effective_argv
 from mllint.parsers.variables import substitute
+from mllint.patterns import lazy_pattern
 
 TORCH_FAMILY = frozenset({"torch", "torchvision", "torchaudio"})
 FRAMEWORKS = TORCH_FAMILY | {"tensorflow", "tensorflow-gpu", "jax", "jaxlib"}
 _CONDA_NAMES = {"pytorch": "torch", "torchvision": "torchvision", "torchaudio": "torchaudio"}
 
-_PYTORCH_INDEX = re.compile(
+_PYTORCH_INDEX = lazy_pattern(
     r"download\.pytorch\.org/whl/(?:nightly/|test/)?(?P<variant>cu\d{3}|cpu|rocm[\d.]+|xpu)\b"
 )
-_REQUIREMENT = re.compile(
+_REQUIREMENT = lazy_pattern(
     r"^(?P<name>[A-Za-z0-9][A-Za-z0-9._-]*)\s*(?:\[(?P<extras>[^\]]*)\])?\s*(?P<spec>[^;]*)"
 )
-_EXACT = re.compile(r"^\s*===?\s*(?P<version>\d+(?:\.\d+)*)(?:\+(?P<local>[A-Za-z0-9.]+))?\s*$")
-_CONDA_EXACT = re.compile(r"^={1,2}(?P<version>\d+\.\d+\.\d+)(?:=.*)?$")
+_EXACT = lazy_pattern(r"^\s*===?\s*(?P<version>\d+(?:\.\d+)*)(?:\+(?P<local>[A-Za-z0-9.]+))?\s*$")
+_CONDA_EXACT = lazy_pattern(r"^={1,2}(?P<version>\d+\.\d+\.\d+)(?:=.*)?$")
 #: Indexes that serve no torch/TF/JAX wheels; an extra one of these leaves PyPI's choice alone.
 _OTHER_INDEXES = ("pypi.nvidia.com", "pypi.ngc.nvidia.com", "pypi.org/simple", "pypi.python.org")
 #: Earlier configuration of pip or uv that may change the index (the variant is unknown then).
@@ -160,21 +161,45 @@ def _env_sources(manager: str, env: dict[str, str | None]) -> tuple[list[Source]
     return out, unknown
 
 
-def _configured_elsewhere(df: Dockerfile, instr: Instruction) -> bool:
+def _configured_elsewhere(
+    df: Dockerfile, instr: Instruction, hints: list[tuple[int, int]] | None = None
+) -> bool:
     """Whether an earlier instruction (or this RUN) writes pip/uv configuration: the index is
-    unknown then."""
+    unknown then. ``hints`` (line, stage) of the instructions that mention configuration,
+    when the caller has them already."""
+    if hints is None:
+        hints = _config_hints(df)
     stage = instr.stage
-    for other in df.instructions:
-        if other.span.line > instr.span.line:
+    chain: set[int] | None = None
+    for line, other in hints:
+        if line > instr.span.line:
             break
-        if other.stage != stage and other.stage >= 0 and stage >= 0:
-            chain = {s.number for s in df.stage_chain(df.stages[stage])}
-            if other.stage not in chain:
+        if other != stage and other >= 0 and stage >= 0:
+            if chain is None:
+                chain = {s.number for s in df.stage_chain(df.stages[stage])}
+            if other not in chain:
                 continue
-        text = other.arguments.text
-        if any(hint in text for hint in _CONFIG_HINTS):
-            return True
+        return True
     return False
+
+
+_HINTS: list[tuple[Dockerfile, list[tuple[int, int]]]] = []
+
+
+def _hints_of(df: Dockerfile) -> list[tuple[int, int]]:
+    """``_config_hints`` of the Dockerfile being read, worked out once."""
+    if not _HINTS or _HINTS[0][0] is not df:
+        _HINTS[:] = [(df, _config_hints(df))]
+    return _HINTS[0][1]
+
+
+def _config_hints(df: Dockerfile) -> list[tuple[int, int]]:
+    """(line, stage) of every instruction whose text mentions pip/uv configuration."""
+    return [
+        (i.span.line, i.stage)
+        for i in df.instructions
+        if any(hint in i.arguments.text for hint in _CONFIG_HINTS)
+    ]
 
 
 def _x86_64(df: Dockerfile, instr: Instruction) -> bool:
@@ -263,8 +288,21 @@ def _conda_pins(install: PackageInstall, instr: Instruction) -> Iterator[WheelPi
         )
 
 
+#: The last Dockerfile ``wheel_pins`` read and its pins: every ML6xx rule asks for the same
+#: Dockerfile in turn, and finding the pins is the costly part of them.
+_LAST: list[tuple[Dockerfile, list[WheelPin]]] = []
+
+
 def wheel_pins(df: Dockerfile) -> list[WheelPin]:
     """Every framework requirement installed by a RUN, in file order."""
+    if _LAST and _LAST[0][0] is df:
+        return _LAST[0][1]
+    out = _wheel_pins(df)
+    _LAST[:] = [(df, out)]
+    return out
+
+
+def _wheel_pins(df: Dockerfile) -> list[WheelPin]:
     out: list[WheelPin] = []
     for instr in runs(df):
         scope: dict[str, str | None] | None = None
@@ -317,7 +355,7 @@ def _pins_of(
     opaque = (
         opaque
         or bool(install.requirement_files)
-        or _configured_elsewhere(df, instr)
+        or _configured_elsewhere(df, instr, _hints_of(df))
         or not _x86_64(df, instr)
     )
     for word in install.packages:
@@ -360,7 +398,7 @@ def find_links(df: Dockerfile) -> Iterator[tuple[Instruction, Word, str]]:
 
 # --------------------------------------------------------------------------- CUDA builds
 
-_CUDA_EXTENSION = re.compile(
+_CUDA_EXTENSION = lazy_pattern(
     r"(?:^|[/@=\s])(?:flash[-_]attn|flash-attention|mamba[-_]ssm|causal[-_]conv1d"
     r"|nvidia/apex|detectron2\.git|facebookresearch/xformers|xformers\.git|"
     r"NVIDIA/TransformerEngine|transformer[-_]engine\[pytorch\])",

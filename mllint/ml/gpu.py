@@ -18,6 +18,7 @@ from typing import Literal, NamedTuple
 
 from mllint.model.compose import Service, is_unknown, items, text
 from mllint.model.yaml import YMap, YNode, YScalar
+from mllint.patterns import lazy_pattern
 
 #: ``"all"``, a number of GPUs, or None when a variable decides it.
 Count = int | Literal["all"] | None
@@ -31,9 +32,9 @@ Source = Literal["gpus", "reservation", "cdi", "device-node", "runtime", "env"]
 _NVIDIA_CAPS = frozenset(
     {"gpu", "nvidia", "compute", "utility", "graphics", "video", "display", "compat32"}
 )
-_DEVICE_NODE = re.compile(r"^/dev/nvidia(\d+|ctl|-uvm(-tools)?|-modeset|-caps(/.*)?)$")
-_GPU_NODE = re.compile(r"^/dev/nvidia(\d+)$")
-_CDI = re.compile(r"^nvidia\.com/gpu=(.+)$")
+_DEVICE_NODE = lazy_pattern(r"^/dev/nvidia(\d+|ctl|-uvm(-tools)?|-modeset|-caps(/.*)?)$")
+_GPU_NODE = lazy_pattern(r"^/dev/nvidia(\d+)$")
+_CDI = lazy_pattern(r"^nvidia\.com/gpu=(.+)$")
 
 
 class GpuRequest(NamedTuple):
@@ -229,14 +230,14 @@ def multi_gpu(requests: list[GpuRequest]) -> bool:
 # --------------------------------------------------------------------------- workloads
 
 #: Images that run PyTorch (and so a DataLoader, NCCL or both).
-_TORCH_IMAGE = re.compile(
+_TORCH_IMAGE = lazy_pattern(
     r"(^|/)(pytorch|torch[\w.-]*|vllm[\w.-]*|vllm-openai|text-generation-inference|tgi|sglang|"
     r"axolotl|deepspeed|llama-factory|llamafactory|nemo|megatron[\w-]*|torchserve|"
     r"transformers-pytorch[\w-]*|accelerate[\w-]*)(:|@|$)",
     re.IGNORECASE,
 )
 #: nvcr.io/nvidia/pytorch, pytorch/pytorch, anything under a pytorch/ namespace.
-_TORCH_NAMESPACE = re.compile(r"(^|/)pytorch/|nvcr\.io/nvidia/(pytorch|nemo)", re.IGNORECASE)
+_TORCH_NAMESPACE = lazy_pattern(r"(^|/)pytorch/|nvcr\.io/nvidia/(pytorch|nemo)", re.IGNORECASE)
 _TORCH_PROGRAMS = frozenset(
     {
         "torchrun",
@@ -261,7 +262,7 @@ _TORCH_MODULES = frozenset(
         "sglang.launch_server",
     }
 )
-_TRAIN_SCRIPT = re.compile(r"(^|/)[\w.-]*(train|finetune|fine_tune|pretrain)[\w.-]*\.py$")
+_TRAIN_SCRIPT = lazy_pattern(r"(^|/)[\w.-]*(train|finetune|fine_tune|pretrain)[\w.-]*\.py$")
 _DISTRIBUTED_PROGRAMS = frozenset({"torchrun", "deepspeed"})
 _DISTRIBUTED_MODULES = frozenset(
     {"torch.distributed.run", "torch.distributed.launch", "deepspeed", "accelerate.commands.launch"}

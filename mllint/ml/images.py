@@ -12,21 +12,22 @@ from typing import NamedTuple
 
 from mllint.ml.compat import Version, default_cudnn, parse_version
 from mllint.model.dockerfile import ImageRef
+from mllint.patterns import lazy_pattern
 
 _DOCKER_HUB = frozenset({None, "docker.io", "index.docker.io", "registry-1.docker.io"})
 
-_NVIDIA_CUDA = re.compile(
+_NVIDIA_CUDA = lazy_pattern(
     r"(?P<cuda>\d+\.\d+(?:\.\d+)?)-(?:(?P<cudnn>cudnn\d*)-)?(?P<flavour>base|runtime|devel)"
     r"(?:-(?P<os>[a-z]+[\d.]+))?",
     re.IGNORECASE,
 )
-_PYTORCH = re.compile(
+_PYTORCH = lazy_pattern(
     r"(?P<torch>\d+\.\d+(?:\.\d+)?)-cuda(?P<cuda>\d+\.\d+(?:\.\d+)?)-cudnn(?P<cudnn>\d+)"
     r"-(?P<flavour>runtime|devel)",
     re.IGNORECASE,
 )
-_NGC = re.compile(r"\d{2}\.\d{2}(?:-py3|-.*)?", re.IGNORECASE)
-_JUPYTER_CUDA = re.compile(r"cuda(?P<major>\d*)-", re.IGNORECASE)
+_NGC = lazy_pattern(r"\d{2}\.\d{2}(?:-py3|-.*)?", re.IGNORECASE)
+_JUPYTER_CUDA = lazy_pattern(r"cuda(?P<major>\d*)-", re.IGNORECASE)
 
 
 class ImageInfo(NamedTuple):

@@ -19,6 +19,7 @@ from mllint.model.compose import Service, is_unknown, items, text
 from mllint.model.dockerfile import Dockerfile, Instruction
 from mllint.model.span import Span
 from mllint.model.yaml import YMap, YScalar, YSeq
+from mllint.patterns import lazy_pattern
 
 TRAINING = "training"
 SERVING = "serving"
@@ -72,7 +73,7 @@ _RUNNERS = {  # "<tool> run [opts] cmd"
     "pixi": frozenset({"-e", "--environment"}),
 }
 _SHELLS = frozenset({"sh", "bash", "dash", "ash", "zsh"})
-_PYTHON = re.compile(r"^python(\d+(\.\d+)*)?$")
+_PYTHON = lazy_pattern(r"^python(\d+(\.\d+)*)?$")
 
 #: Programs that say what the container is, whatever their arguments.
 _PROGRAMS: dict[str, tuple[str, str | None]] = {
@@ -118,8 +119,8 @@ _MODULES: tuple[tuple[str, tuple[str, str | None]], ...] = (
     ("mlflow", (UNKNOWN, "mlflow")),
     ("streamlit", (SERVING, "streamlit")),
 )
-_TRAIN_SCRIPT = re.compile(r"^(train|finetune|fine_tune|pretrain|sft|dpo)[\w.-]*\.py$", re.I)
-_SERVE_SCRIPT = re.compile(r"^(serve|server|serving|api_server)[\w.-]*\.py$", re.I)
+_TRAIN_SCRIPT = lazy_pattern(r"^(train|finetune|fine_tune|pretrain|sft|dpo)[\w.-]*\.py$", re.I)
+_SERVE_SCRIPT = lazy_pattern(r"^(serve|server|serving|api_server)[\w.-]*\.py$", re.I)
 
 
 def _base(word: str) -> str:
@@ -266,7 +267,7 @@ def split_script(script: str) -> list[list[str]]:
 # --------------------------------------------------------------------------- image -> role
 
 _IMAGES: tuple[tuple[re.Pattern[str], tuple[str, str | None]], ...] = tuple(
-    (re.compile(p), r)
+    (lazy_pattern(p), r)
     for p, r in (
         (r"(^|/)vllm/vllm-openai$|(^|/)vllm-openai$", (SERVING, "vllm")),
         (r"huggingface/text-generation-inference$", (SERVING, "tgi")),
@@ -317,7 +318,7 @@ _PACKAGES: dict[str, tuple[str, str | None]] = {
     "notebook": (NOTEBOOK, "jupyter"),
     "deepspeed": (TRAINING, None),
 }
-_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
+_NAME = lazy_pattern(r"^[A-Za-z0-9][A-Za-z0-9._-]*")
 
 
 def classify_packages(names: Iterable[str]) -> tuple[str, str | None] | None:

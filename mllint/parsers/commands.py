@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 from mllint.model.span import Span
 from mllint.parsers.shell import Command, ShellScript, Word, effective_argv, shell_operand
+from mllint.patterns import lazy_pattern
 
 
 class PackageInstall(NamedTuple):
@@ -332,8 +333,8 @@ def _parse_options(words: Sequence[Word], spec: _Spec) -> _Parsed:
 
 # --------------------------------------------------------------------------- installs
 
-_PIP = re.compile(r"pip(?:\d+(?:\.\d+)*)?")
-_PYTHON = re.compile(r"python(?:\d+(?:\.\d+)*)?")
+_PIP = lazy_pattern(r"pip(?:\d+(?:\.\d+)*)?")
+_PYTHON = lazy_pattern(r"python(?:\d+(?:\.\d+)*)?")
 _MANAGERS = {
     "uv": "uv",
     "apt-get": "apt-get",
@@ -442,19 +443,28 @@ def _install(command: Command) -> PackageInstall | None:
     )
 
 
+#: Installs found per script, by identity: a dozen rules ask for the installs of the same
+#: scripts in turn. The entry keeps its script alive, so an id is never reused while cached.
+_INSTALLS: dict[int, tuple[ShellScript, tuple[PackageInstall, ...]]] = {}
+_CACHED_SCRIPTS = 4096
+
+
 def package_installs(script: ShellScript) -> Iterator[PackageInstall]:
     """Every package install in ``script``, nested ones included, in command order."""
-    for command in script.commands:
-        install = _install(command)
-        if install is not None:
-            yield install
+    hit = _INSTALLS.get(id(script))
+    if hit is None or hit[0] is not script:
+        found = tuple(i for c in script.commands if (i := _install(c)) is not None)
+        if len(_INSTALLS) >= _CACHED_SCRIPTS:
+            _INSTALLS.clear()
+        hit = _INSTALLS[id(script)] = (script, found)
+    return iter(hit[1])
 
 
 # --------------------------------------------------------------------------- downloads
 
-_URL = re.compile(r"(?:https?|ftps?)://", re.IGNORECASE)
+_URL = lazy_pattern(r"(?:https?|ftps?)://", re.IGNORECASE)
 _STDOUT = frozenset({"-", "/dev/stdout"})
-_SSL_VERIFY_OFF = re.compile(r"http\.sslverify\s*=\s*(?:false|no|off|0)\s*$", re.IGNORECASE)
+_SSL_VERIFY_OFF = lazy_pattern(r"http\.sslverify\s*=\s*(?:false|no|off|0)\s*$", re.IGNORECASE)
 
 
 def _urls(words: Sequence[Word]) -> tuple[Word, ...]:

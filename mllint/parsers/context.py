@@ -23,7 +23,7 @@ from mllint.model.context import (
     RequirementsFile,
 )
 from mllint.model.dockerfile import Dockerfile, Instruction, Stage
-from mllint.model.shell import Command, ShellScript, Word
+from mllint.model.shell import Command, Word
 from mllint.model.span import Located
 
 #: A .dockerignore larger than this is not a .dockerignore.
@@ -306,6 +306,7 @@ def _installs(df: Dockerfile, directory: str, reader: _Reader) -> list[Install]:
             visible = copies + _mounts(instr, workdir)
             for script in instr.scripts:
                 moved = False  # after a `cd`, relative paths are not relative to WORKDIR
+                by_command = {id(i.command): i for i in package_installs(script)}
                 for command in script.commands:
                     if command.name in ("cd", "pushd"):
                         moved = True
@@ -313,7 +314,7 @@ def _installs(df: Dockerfile, directory: str, reader: _Reader) -> list[Install]:
                     files = _conda_files(command)
                     named: list[tuple[str, Word]]
                     if files is None:
-                        install = next(iter(package_installs(_one(command))), None)
+                        install = by_command.get(id(command))
                         if install is None or install.manager not in ("pip", "uv"):
                             continue
                         require_hashes = install.has("--require-hashes")
@@ -382,11 +383,6 @@ def _local_project(value: str) -> bool:
 def parsed_empty(path: str) -> RequirementsFile:
     """A file too large to judge: nothing in it, marked truncated."""
     return RequirementsFile(path, "pyproject", (), truncated=True)
-
-
-def _one(command: Command) -> ShellScript:
-    """A script holding only ``command`` (package_installs walks a ShellScript)."""
-    return ShellScript((command,), True)
 
 
 def _conda_files(command: Command) -> list[Word] | None:
