@@ -760,7 +760,9 @@ def apply_config(
         )
     options = dict(settings.options)
     if config.options:
-        import mllint.checks  # noqa: F401 - registers every rule and its options class
+        from mllint.checks import load
+
+        load()  # registers every rule and its options class
         from mllint.engine.registry import REGISTRY
 
         for rule_id, values in config.options.items():

@@ -76,9 +76,14 @@ class Report:
         return out
 
 
-def load_rules(settings: Settings, catalog: Catalog | None = None) -> list[RegisteredRule]:
-    """The registered rule functions chosen by ``settings`` (importing the checks once)."""
-    import mllint.checks  # noqa: F401 - registers every rule
+def load_rules(
+    settings: Settings, catalog: Catalog | None = None, *, compose: bool = True
+) -> list[RegisteredRule]:
+    """The registered rule functions chosen by ``settings``; without ``compose``, only those a
+    run over Dockerfiles alone can need (the compose rule modules are not even imported)."""
+    from mllint.checks import load
+
+    load(compose=compose)
 
     catalog = catalog or run_catalog(settings)
     ids = select_rules(catalog, settings.select, settings.extend_select, settings.ignore)
@@ -116,10 +121,14 @@ def lint(
     """
     settings = settings or Settings()
     catalog = run_catalog(settings)
-    rules = load_rules(settings, catalog)
     files, errors = discover(list(paths))
     excluded = _excluded(settings, paths)
     files = [f for f in files if not excluded(f)]
+    with_compose = bool(compose_files) or any(
+        is_compose_name(os.path.basename(f)) or is_yaml_name(f)
+        for f in (stdin_filename if f == "-" else f for f in files)
+    )
+    rules = load_rules(settings, catalog, compose=with_compose)
     missing = [f for f in compose_files if not os.path.isfile(f)]
     errors += [f"{f}: no such file" for f in missing]
     report = Report([], [], [r.id for r in rules], errors=errors)

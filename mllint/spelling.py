@@ -6,7 +6,6 @@ close to ML312 as to ML102); the hint then takes the candidate fewest edits away
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Iterable
 
 
@@ -22,6 +21,8 @@ def edits(a: str, b: str) -> int:
 
 
 def nearest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    import difflib  # only for a misspelt name: ~2 ms of start-up otherwise
+
     options = list(choices)
     close = difflib.get_close_matches(word, options, n=5, cutoff=cutoff)
     if not close:

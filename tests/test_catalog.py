@@ -7,11 +7,13 @@ from pathlib import Path
 
 import pytest
 
-import mllint.checks  # noqa: F401  (registers the rules)
 from mllint.catalog import CATEGORIES, catalog_dir, load_catalog, read_entry
+from mllint.checks import load
 from mllint.engine.registry import REGISTRY
 from mllint.lint import Settings, lint
 from tests.helpers import NEEDS_ALL_RULES
+
+load()  # registers the rules
 
 RULES = catalog_dir()
 ENTRIES = sorted(RULES.glob("ML*.yaml"))
@@ -121,3 +123,22 @@ def test_readme_rule_table_is_current() -> None:
     assert readme_table(list(load_catalog().values())) in readme, (
         "the README's rule table is stale: run python -m mllint.catalog"
     )
+
+
+def test_rule_modules_are_listed_by_what_they_read() -> None:
+    """A Dockerfile-only run skips COMPOSE_MODULES: they must hold compose rules only, and
+    every rule module must be in one list or the other."""
+    import pkgutil
+
+    import mllint.checks as checks
+
+    catalog = load_catalog()
+    listed = set(checks.DOCKERFILE_MODULES) | set(checks.COMPOSE_MODULES)
+    with_rules = {r.function.__module__.rsplit(".", 1)[-1] for r in REGISTRY.values()}
+    assert with_rules <= listed
+    helpers = {m.name for m in pkgutil.iter_modules(checks.__path__)} - with_rules
+    assert not helpers & listed, f"modules without rules listed as rule modules: {helpers & listed}"
+    for registered in REGISTRY.values():
+        module = registered.function.__module__.rsplit(".", 1)[-1]
+        if module in checks.COMPOSE_MODULES:
+            assert catalog[registered.id].target in ("compose", "project"), registered.id

@@ -506,7 +506,9 @@ def test_option_type_error_directly() -> None:
 def test_options_become_the_rules_options_tuple(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import mllint.checks  # noqa: F401 - the real rules first, then the fake one
+    from mllint.checks import load
+
+    load()  # the real rules first, then the fake one
 
     catalog = _catalog_with_options()
     monkeypatch.setitem(
