@@ -12,18 +12,34 @@ from typing import Any, cast
 
 
 class _LazyPattern:
-    __slots__ = ("_compiled", "_flags", "_source")
+    """Compiles on the first attribute asked for, then keeps the compiled pattern's methods as
+    its own attributes, so later calls cost what calls on a compiled pattern cost."""
 
     def __init__(self, source: str, flags: int) -> None:
         self._source = source
         self._flags = flags
-        self._compiled: re.Pattern[str] | None = None
 
     def __getattr__(self, name: str) -> Any:
-        compiled = self._compiled
-        if compiled is None:
-            compiled = self._compiled = re.compile(self._source, self._flags)
+        compiled = re.compile(self._source, self._flags)
+        for attribute in _BOUND:
+            setattr(self, attribute, getattr(compiled, attribute))
         return getattr(compiled, name)
+
+
+_BOUND = (
+    "match",
+    "fullmatch",
+    "search",
+    "finditer",
+    "findall",
+    "sub",
+    "subn",
+    "split",
+    "pattern",
+    "flags",
+    "groups",
+    "groupindex",
+)
 
 
 def lazy_pattern(source: str, flags: int | re.RegexFlag = 0) -> re.Pattern[str]:

@@ -83,11 +83,21 @@ def secret_name(name: str) -> bool:
     return upper in _SECRET_NAMES or upper.endswith(_SECRET_SUFFIXES)
 
 
+#: All of _TOKEN_VALUES in one pattern (one scan per value): group ``t<i>`` is kind ``i``.
+_ANY_TOKEN = lazy_pattern(
+    "|".join(f"(?P<t{i}>{pattern.pattern})" for i, (_, pattern) in enumerate(_TOKEN_VALUES))
+)
+#: The shortest value any of them matches (a Slack token: xoxb- and ten characters).
+_SHORTEST_TOKEN = 14
+
+
 def token_kind(value: str) -> str | None:
-    for kind, pattern in _TOKEN_VALUES:
-        if pattern.search(value):
-            return kind
-    return None
+    if len(value) < _SHORTEST_TOKEN:
+        return None
+    match = _ANY_TOKEN.search(value)
+    if match is None or match.lastgroup is None:
+        return None
+    return _TOKEN_VALUES[int(match.lastgroup[1:])][0]
 
 
 _FIX = (

@@ -107,6 +107,8 @@ def _option_values(command: Command, names: dict[str, str]) -> Iterator[tuple[st
         word = argv[i]
         v = word.value
         i += 1
+        if not v.startswith("-"):
+            continue
         for spelling, canonical in names.items():
             if v == spelling and i < len(argv):
                 yield canonical, argv[i]
