@@ -146,6 +146,8 @@ def lint(
             if data is not None:
                 stdin[name] = data
             compose.append(name)
+        elif _not_a_dockerfile(name):
+            report.notes.append(f"{name}: not a Dockerfile or compose file, skipped")
         else:
             dockerfiles.append((name, data))
     projects = _compose_projects(compose, stdin, report)
@@ -188,6 +190,20 @@ def _add_sources(report: Report) -> None:
     for path in {f.path for f in report.findings} - set(report.sources):
         with contextlib.suppress(OSError):
             report.sources[path] = tuple(_read(path).decode("utf-8", "replace").splitlines())
+
+
+#: Suffixes of files that are certainly not Dockerfiles when their name does not say
+#: Dockerfile or Containerfile (``mllint requirements.txt`` would otherwise be read as one).
+_OTHER_FILES = frozenset(
+    ".txt .md .rst .py .toml .json .cfg .ini .lock .sh .env .in .ipynb .csv .html".split()
+)
+
+
+def _not_a_dockerfile(name: str) -> bool:
+    base = os.path.basename(name).lower()
+    if "dockerfile" in base or "containerfile" in base:
+        return False
+    return os.path.splitext(base)[1] in _OTHER_FILES or base.startswith(".env")
 
 
 def _excluded(settings: Settings, paths: Sequence[str]) -> Callable[[str], bool]:

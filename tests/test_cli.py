@@ -241,3 +241,15 @@ def test_unknown_rule_in_suppression_is_exit_2(tmp_path: Path) -> None:
         f"mllint: error: {path}:2: unknown rule 'ML10' in a suppression (did you mean ML"
     )
     assert result.stderr.count("\n") == 1
+
+
+def test_files_that_are_not_dockerfiles_are_skipped_with_a_note(tmp_path: Path) -> None:
+    write(tmp_path, "requirements.txt", "torch>=2\n")
+    write(tmp_path, "README.md", "# hello\n")
+    write(tmp_path, "Dockerfile.j2", "FROM {{ base }}\n")
+    result = run_cli("--format", "concise", "requirements.txt", "README.md", cwd=tmp_path)
+    assert result.returncode == 0
+    assert "requirements.txt: not a Dockerfile or compose file, skipped" in result.stderr
+    assert "README.md: not a Dockerfile or compose file, skipped" in result.stderr
+    template = run_cli("--format", "concise", "Dockerfile.j2", cwd=tmp_path)
+    assert "ML001" in template.stdout  # a template named on the command line is still read

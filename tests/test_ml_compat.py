@@ -3,6 +3,8 @@ complete and consistent with the others, and the lookups answer from it."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from mllint.ml import compat
 from mllint.ml.compat import parse_version, variant_cuda
 
@@ -107,3 +109,21 @@ def test_lookups() -> None:
     assert not compat.is_legacy_jax_extra("cuda12")
     for extra in compat.data()["jax_legacy_extras"]:
         assert compat.jax_extra(extra) is None, extra
+
+
+def test_a_pip_wheel_build_of_a_cuda_extension_makes_a_major_mismatch_an_error(
+    tmp_path: Path,
+) -> None:
+    from mllint.engine.finding import Severity
+    from mllint.lint import Settings, lint
+
+    path = tmp_path / "Dockerfile"
+    path.write_text(
+        "FROM nvidia/cuda:11.8.0-cudnn8-devel-ubuntu22.04\n"
+        "RUN pip install torch==2.3.1 --index-url https://download.pytorch.org/whl/cu121 \\\n"
+        "    && pip wheel --no-build-isolation --no-deps -w /wheels flash-attn==2.6.3\n",
+        encoding="utf-8",
+    )
+    findings = lint([str(path)], Settings(select=["ML601"])).findings
+    assert [(f.span.line, f.severity) for f in findings] == [(2, Severity.ERROR)]
+    assert "'flash-attn==2.6.3' is built on line 3" in findings[0].message

@@ -449,7 +449,10 @@ def cuda_builds(df: Dockerfile, stages: Iterable[int]) -> Iterator[CudaBuild]:
                     if (
                         not w.dynamic
                         and _CUDA_EXTENSION.search(w.value)
-                        and any(i.command is command for i in package_installs(script))
+                        and (
+                            _pip_wheel(argv)
+                            or any(i.command is command for i in package_installs(script))
+                        )
                     ):
                         yield CudaBuild(instr, w.span, f"'{w.value}' is built")
                         break
@@ -465,6 +468,16 @@ def cuda_builds(df: Dockerfile, stages: Iterable[int]) -> Iterator[CudaBuild]:
                         yield CudaBuild(
                             instr, command.span, "a source build with TORCH_CUDA_ARCH_LIST"
                         )
+
+
+def _pip_wheel(argv: tuple[Word, ...]) -> bool:
+    """``pip wheel …`` / ``python -m pip wheel …``: builds wheels, compiling sdists."""
+    names = [w.value.rsplit("/", 1)[-1] for w in argv[:4]]
+    if names[:1] and names[0].startswith("pip"):
+        return names[1:2] == ["wheel"]
+    return (
+        names[:1] != [] and names[0].startswith("python") and names[1:4] == ["-m", "pip", "wheel"]
+    )
 
 
 def _is_source_build(argv: tuple[Word, ...]) -> bool:
