@@ -282,24 +282,16 @@ def _lint_dockerfile(
             build_args=dict(build.args) if build else None,
             target=build.target if build else None,
         )
-        findings, crashes = run_rules(
-            "dockerfile",
-            model,
-            name,
-            rules,
-            catalog,
-            options=settings.options,
-            severities=settings.severities,
-        )
-        found.extend(findings)
-        report.crashes.extend(crashes)
+        targets: list[tuple[str, Any]] = [("dockerfile", model)]
         if _has_target(rules, catalog, "build"):
             from mllint.parsers.context import load_image_build
 
             image = load_image_build(model, build.context if build else None)
+            targets.append(("build", image))
+        for target, target_model in targets:
             findings, crashes = run_rules(
-                "build",
-                image,
+                target,
+                target_model,
                 name,
                 rules,
                 catalog,

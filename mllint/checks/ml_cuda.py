@@ -67,6 +67,21 @@ def _torch_pins(df: Dockerfile) -> Iterator[tuple[WheelPin, ImageRef, ImageInfo]
             yield pin, image[0], image[1]
 
 
+def _fixes(
+    pin: WheelPin, ref: ImageRef, info: ImageInfo, cuda: Version, wheel: Version
+) -> list[str]:
+    """The two ways out of a wheel/image CUDA disagreement: the wheel variant that matches the
+    image, and a base image that matches the wheel."""
+    options = []
+    variant = _variant_for(pin, cuda)
+    if variant is not None and variant != pin.variant:
+        options.append(_index_fix(pin, variant))
+    base = _base_suggestion(ref, info, wheel)
+    if base is not None:
+        options.append(base)
+    return options
+
+
 def _cuda(cuda: Version) -> str:
     from mllint.ml.compat import cuda_text
 
@@ -171,13 +186,7 @@ def torch_wheel_cuda_major_mismatch(df: Dockerfile, ctx: RuleContext[None]) -> I
                 f"the wheel ships its own CUDA {_cuda(wheel)} libraries, so the image's CUDA "
                 "stack is dead weight, and anything compiled against it will not load into torch"
             )
-        options = []
-        variant = _variant_for(pin, info.cuda)
-        if variant is not None:
-            options.append(_index_fix(pin, variant))
-        base = _base_suggestion(ref, info, wheel)
-        if base is not None:
-            options.append(base)
+        options = _fixes(pin, ref, info, info.cuda, wheel)
         yield ctx.finding(
             pin.via.span if pin.via is not None else pin.word.span,
             f"{_wheel(pin)} wheel is built for CUDA {_cuda(wheel)} ({pin.how}) but the base "
@@ -231,13 +240,7 @@ def torch_wheel_cuda_newer_than_image(df: Dockerfile, ctx: RuleContext[None]) ->
             if needs and has
             else "full support needs a newer host driver than the image asks for"
         )
-        variant = _variant_for(pin, cuda)
-        options = []
-        if variant is not None and variant != pin.variant:
-            options.append(_index_fix(pin, variant))
-        base = _base_suggestion(ref, info, wheel)
-        if base is not None:
-            options.append(base)
+        options = _fixes(pin, ref, info, cuda, wheel)
         yield ctx.finding(
             pin.via.span if pin.via is not None else pin.word.span,
             f"{_wheel(pin)} wheel is built for CUDA {_cuda(wheel)} ({pin.how}), newer than the "

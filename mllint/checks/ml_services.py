@@ -26,6 +26,7 @@ from mllint.ml.roles import (
     dockerfile_command,
     dockerfile_env,
     dockerfile_role,
+    locate_words,
     split_script,
 )
 from mllint.model.compose import ComposeProject, Service, is_unknown, text, truthy
@@ -62,7 +63,7 @@ class Where(NamedTuple):
             return []
         outer = Arg(value, span, path)
         lines = self.sources.get(path, ())
-        return [tuple(_locate_in(outer, words, lines)) for words in split_script(value)]
+        return [tuple(locate_words(words, outer, lines)) for words in split_script(value)]
 
 
 def _open_shells(
@@ -86,31 +87,9 @@ def _open_shells(
             if j is not None:
                 script = argv[j + 1]
                 for words in split_script(script.value):
-                    yield tuple(_locate_in(script, words, sources.get(script.path, ())))
+                    yield tuple(locate_words(words, script, sources.get(script.path, ())))
                 continue
         yield argv
-
-
-def _locate_in(outer: Arg, words: list[str], lines: Sequence[str]) -> Iterator[Arg]:
-    span = outer.span
-    line, col = span.line, span.column - 1
-    for word in words:
-        found = None
-        ln, c = line, col
-        while word and ln <= span.end_line and ln - 1 < len(lines):
-            source = lines[ln - 1]
-            stop = span.end_column - 1 if ln == span.end_line else len(source)
-            at = source.find(word, c, stop)
-            if at >= 0:
-                found = (ln, at)
-                break
-            ln, c = ln + 1, 0
-        if found is None:
-            yield Arg(word, span, outer.path)
-            continue
-        line, at = found
-        yield Arg(word, Span(line, at + 1, line, at + 1 + len(word)), outer.path)
-        col = at + len(word)
 
 
 def _dockerfile_where(df: Dockerfile) -> Where:

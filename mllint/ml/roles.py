@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import shlex
 from collections.abc import Iterable, Iterator, Sequence
-from typing import NamedTuple
+from typing import NamedTuple, Protocol
 
 from mllint.model.compose import Service, is_unknown, items, text
 from mllint.model.dockerfile import Dockerfile, Instruction
@@ -419,11 +419,20 @@ def compose_args(
     except ValueError:
         words = value.split()
     lines = (sources or {}).get(node.path, ())
-    return tuple(_locate(words, node, lines))
+    return tuple(locate_words(words, node, lines))
 
 
-def _locate(words: list[str], node: YScalar, lines: tuple[str, ...]) -> Iterator[Arg]:
-    """Find each word in the scalar's source text, in order; the scalar's span otherwise."""
+class _Placed(Protocol):
+    @property
+    def span(self) -> Span: ...
+
+    @property
+    def path(self) -> str: ...
+
+
+def locate_words(words: list[str], node: _Placed, lines: Sequence[str]) -> Iterator[Arg]:
+    """Find each word in the source text of ``node`` (a scalar, a shell argument), in order;
+    the node's span for a word not found there."""
     span = node.span
     pos = (span.line, span.column - 1)
     for word in words:
