@@ -370,8 +370,14 @@ def test_apply_config_layers_settings_over_the_file(tmp_path: Path) -> None:
         ),
         (
             ".mllint.yaml",
-            "options:\n  ML101:\n    registries: [a]\n",
-            ".mllint.yaml:3: rule ML101 (unpinned-base-image) has no options",
+            "options:\n  ML102:\n    registries: [a]\n",
+            ".mllint.yaml:3: rule ML102 (unpinned-pip-package) has no options",
+        ),
+        (
+            ".mllint.yaml",
+            "options:\n  ML101:\n    require-digests: true\n",
+            ".mllint.yaml:3: unknown option 'require-digests' of ML101 "
+            "(did you mean 'require-digest'?)",
         ),
         (
             ".mllint.yaml",
@@ -569,7 +575,10 @@ def test_init_toml_appends_to_pyproject(project: Path) -> None:
     text = (project / "pyproject.toml").read_text()
     assert text.startswith('[project]\nname = "demo"\n\n[tool.mllint]\n')
     assert all(
-        f"#{key} = " in text or f"#[tool.mllint.{key}]" in text or f"#[[tool.mllint.{key}]]" in text
+        f"#{key} = " in text
+        or f"#[tool.mllint.{key}]" in text
+        or f"#[tool.mllint.{key}." in text
+        or f"#[[tool.mllint.{key}]]" in text
         for key in KEYS
     )
     assert tomllib.loads(text)["project"] == {"name": "demo"}
@@ -595,7 +604,8 @@ def test_init_creates_pyproject_and_lists_option_examples(project: Path) -> None
         live = write(project, f"{fmt}/{name}", text)
         options = load_config(live, _catalog_with_options()).options
         assert options == {
-            "ML999": {"trusted-registries": ("docker.io",), "max-layers": 50, "strict": False}
+            "ML101": {"require-digest": False},
+            "ML999": {"trusted-registries": ("docker.io",), "max-layers": 50, "strict": False},
         }
 
 
@@ -828,3 +838,18 @@ def test_readme_examples_are_valid_configs(tmp_path: Path) -> None:
         assert config.select == ("ML1", "security") and config.per_file_ignores
     policies = load_config(write(tmp_path / "policies", ".mllint.yaml", blocks[2][1])).policies
     assert [p.id for p in policies] == ["ORG001", "ORG002", "ORG003", "ORG004", "ORG005"]
+
+
+def test_ml101_require_digest_option(tmp_path: Path) -> None:
+    write(tmp_path, ".mllint.yaml", "options:\n  unpinned-base-image:\n    require-digest: true\n")
+    digest = "a" * 64
+    write(tmp_path, "Dockerfile", f"FROM python:3.11-slim\nFROM python:3.11-slim@sha256:{digest}\n")
+    result = run_cli("--format", "concise", "--select", "ML101", "Dockerfile", cwd=tmp_path)
+    assert result.stdout.splitlines()[0].startswith("Dockerfile:1:6: ML101 base image")
+    assert len(result.stdout.splitlines()) == 1
+    plain = run_cli("--isolated", "--select", "ML101", "Dockerfile", cwd=tmp_path)
+    assert plain.returncode == 0  # off by default: a version tag passes
+    bad = write(tmp_path, "bad/.mllint.yaml", "options:\n  ML101:\n    require-digest: yes\n")
+    write(tmp_path, "bad/Dockerfile", "FROM python:3.11\n")
+    wrong = run_cli("Dockerfile", cwd=bad.parent)
+    assert wrong.returncode == 2 and "require-digest" in wrong.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from mllint.checks.dockerfile_walk import manager_calls, runs, scope_before
 from mllint.checks.package_managers import FAMILIES, invocation, scan
@@ -20,13 +21,28 @@ from mllint.parsers.variables import substitute
 from mllint.patterns import lazy_pattern
 
 
-@rule("ML101")
-def unpinned_base_image(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+class UnpinnedBaseImageOptions(NamedTuple):
+    require_digest: bool = False  # a version tag is not enough: tags are rebuilt in place
+
+
+@rule("ML101", options=UnpinnedBaseImageOptions)
+def unpinned_base_image(
+    df: Dockerfile, ctx: RuleContext[UnpinnedBaseImageOptions]
+) -> Iterator[Hit]:
     for stage in df.stages:
         ref = stage.image
         if ref.is_unresolved or ref.is_scratch or ref.is_stage or ref.digest:
             continue
         if ref.tag is not None and ref.tag != "latest":
+            if ctx.options.require_digest:
+                yield ctx.finding(
+                    ref.text.span,
+                    f"base image '{ref.resolved}' is pinned by tag only, and tags are rebuilt "
+                    "in place (CUDA and framework images every few weeks); add its digest "
+                    "(require-digest is on)",
+                    fix=f"FROM {ref.name}:{ref.tag}@sha256:<digest>  "
+                    f"(docker buildx imagetools inspect {ref.name}:{ref.tag})",
+                )
             continue
         via = f" (resolved from '{ref.text.text}')" if ref.text.text != ref.resolved else ""
         problem = "has no tag, so it means ':latest'" if ref.tag is None else "uses ':latest'"
