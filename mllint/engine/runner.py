@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, NamedTuple
 
-from mllint.catalog import Catalog
+from mllint.catalog import Catalog, RuleEntry
 from mllint.engine.context import RuleContext
 from mllint.engine.finding import Finding, Severity
 from mllint.engine.registry import RegisteredRule
@@ -21,6 +21,33 @@ class RuleCrash(NamedTuple):
 
 def _applies(rule_target: str, target: str) -> bool:
     return rule_target == target or (rule_target == "any" and target in ("dockerfile", "compose"))
+
+
+#: The rules of one run that apply to a target, worked out once per (rules, target, phase):
+#: a corpus run asks for them for every file. Entries keep their rule list alive.
+_APPLICABLE: dict[
+    tuple[int, int, str, str],
+    tuple[object, object, list[tuple[RegisteredRule, RuleEntry]]],
+] = {}
+
+
+def _applicable(
+    rules: Iterable[RegisteredRule], catalog: Catalog, target: str, phase: str
+) -> list[tuple[RegisteredRule, RuleEntry]]:
+    key = (id(rules), id(catalog), target, phase)
+    hit = _APPLICABLE.get(key)
+    if hit is not None and hit[0] is rules and hit[1] is catalog:
+        return hit[2]
+    chosen = [
+        (r, catalog[r.id])
+        for r in rules
+        if r.phase == phase and (phase != "model" or _applies(catalog[r.id].target, target))
+    ]
+    if isinstance(rules, (list, tuple)):  # a generator cannot be asked twice
+        if len(_APPLICABLE) > 64:
+            _APPLICABLE.clear()
+        _APPLICABLE[key] = (rules, catalog, chosen)
+    return chosen
 
 
 def run_rules(
@@ -39,12 +66,7 @@ def run_rules(
     "any" file run on Dockerfiles and compose projects, once each."""
     findings: list[Finding] = []
     crashes: list[RuleCrash] = []
-    for registered in rules:
-        entry = catalog[registered.id]
-        if registered.phase != phase:
-            continue
-        if phase == "model" and not _applies(entry.target, target):
-            continue
+    for registered, entry in _applicable(rules, catalog, target, phase):
         opts = (options or {}).get(registered.id) or registered.default_options()
         ctx: RuleContext[Any] = RuleContext(path, opts)
         configured = (severities or {}).get(registered.id)

@@ -56,11 +56,17 @@ class SourceMap:
 
     def position(self, offset: int) -> tuple[int, int]:
         """(line, column) of the character at ``offset`` in the logical string."""
-        if not self._offsets:
+        offsets = self._offsets
+        if len(offsets) == 1:  # most instructions are one physical line
+            line, column = self._positions[0]
+            return line, column + (offset - offsets[0])
+        if not offsets:
             return (1, 1)
-        i = max(bisect_right(self._offsets, offset) - 1, 0)
+        i = bisect_right(offsets, offset) - 1
+        if i < 0:
+            i = 0
         line, column = self._positions[i]
-        return line, column + (offset - self._offsets[i])
+        return line, column + (offset - offsets[i])
 
     def end_position(self, end: int) -> tuple[int, int]:
         """(line, exclusive column) for a range ending just before logical offset ``end``."""
@@ -73,8 +79,8 @@ class SourceMap:
         line, column = self.position(start)
         if end <= start:
             return Span(line, column, line, column)
-        end_line, end_column = self.end_position(end)
-        return Span(line, column, end_line, end_column)
+        end_line, end_column = self.position(end - 1)
+        return Span(line, column, end_line, end_column + 1)
 
     def shifted(self, delta: int) -> SourceMap:
         """The map of a substring that starts at logical offset ``delta``."""
