@@ -253,3 +253,13 @@ def test_files_that_are_not_dockerfiles_are_skipped_with_a_note(tmp_path: Path) 
     assert "README.md: not a Dockerfile or compose file, skipped" in result.stderr
     template = run_cli("--format", "concise", "Dockerfile.j2", cwd=tmp_path)
     assert "ML001" in template.stdout  # a template named on the command line is still read
+
+
+def test_select_by_category_ml_is_the_category_not_every_id(tmp_path: Path) -> None:
+    result = run_cli("rules", "--format", "json")
+    every = {r["id"] for r in json.loads(result.stdout)}
+    write(tmp_path, "Dockerfile", "FROM nvidia/cuda:10.1-base-ubuntu18.04\n")
+    found = run_cli("--format", "json", "--select", "ml", "Dockerfile", cwd=tmp_path)
+    rules = {f["rule"] for f in json.loads(found.stdout)["findings"]}
+    assert rules and all(r.startswith("ML6") for r in rules), rules
+    assert len(every) > 60

@@ -371,7 +371,7 @@ def test_github_commands(tmp_path: Path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == len(findings) + 1
     assert lines[-1] == (
-        "Found 12 problems (3 errors, 7 warnings, 2 info) in 3 files; "
+        "Found 12 problems (3 errors, 7 warnings, 2 info) in 4 files; "
         "2 fixable with --fix, 1 more with --unsafe-fixes."
     )
     for line, f in zip(lines, findings, strict=False):

@@ -22,8 +22,11 @@ def _matches(ref: str, entry: RuleEntry) -> bool:
         return True
     if upper.startswith("ML") and upper[2:].isdigit():
         return entry.id.startswith(upper)
-    if upper == entry.id or (_POLICY_PREFIX.fullmatch(upper) and entry.id.startswith(upper)):
-        return True  # an organisation's policy (ORG001) or a prefix of its ids (ORG0)
+    if upper == entry.id:
+        return True
+    if not upper.startswith("ML") and _POLICY_PREFIX.fullmatch(upper):
+        if entry.id.startswith(upper):
+            return True  # a prefix of an organisation's policy ids (ORG, ORG0)
     lowered = ref.lower()
     return lowered in (entry.name, entry.category) or lowered in entry.tags
 

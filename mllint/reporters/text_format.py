@@ -17,7 +17,8 @@ _STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "bold yellow", Severity.
 def summary_line(report: Report) -> str:
     counts = report.counts()
     n = len(report.findings)
-    files = len(report.files)
+    # Findings may point into files mllint read for another (a requirements file, a .env).
+    files = len(set(report.files) | {f.path for f in report.findings})
     where = f"in {files} file{'s' if files != 1 else ''}"
     if n == 0:
         return f"No problems found {where}."
