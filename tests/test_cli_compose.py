@@ -145,3 +145,29 @@ def test_findings_name_the_profiles_of_their_service(tmp_path: Path) -> None:
     )
     result = run_cli("--format", "concise", str(path))
     assert result.stdout.rstrip().endswith("[profiles: dev, gpu]")
+
+
+def test_shared_port_numbers_are_errors_only_for_the_tool_that_uses_them(tmp_path: Path) -> None:
+    import json
+
+    write(
+        tmp_path,
+        "compose.yaml",
+        "services:\n"
+        "  web:\n    image: ghcr.io/example/nextjs-frontend:1.2.0\n    ports: ['3000:3000']\n"
+        "  api:\n    image: ghcr.io/example/flask-api:1.0\n    ports: ['5000:5000']\n"
+        "  grafana:\n    image: grafana/grafana:11.2.0\n    ports: ['3001:3000']\n"
+        "  mlflow:\n    image: ghcr.io/mlflow/mlflow:v2.17.0\n"
+        "    command: [mlflow, server, --host, 0.0.0.0]\n    ports: ['5000:5000']\n"
+        "  nb:\n    image: quay.io/jupyter/base-notebook:2024-10-07\n    ports: ['8888:8888']\n",
+    )
+    result = run_cli("--isolated", "--format", "json", "--select", "ML204", "compose.yaml",
+                     cwd=tmp_path)  # fmt: skip
+    found = {
+        f["line"]: (f["severity"], f["message"]) for f in json.loads(result.stdout)["findings"]
+    }
+    assert found[4][0] == "warning" and "Grafana" not in found[4][1]
+    assert found[7][0] == "warning" and "MLflow" not in found[7][1]
+    assert found[10][0] == "error" and "(Grafana)" in found[10][1]
+    assert found[14][0] == "error" and "(MLflow)" in found[14][1]
+    assert found[17][0] == "error" and "(Jupyter)" in found[17][1]

@@ -22,11 +22,11 @@ from mllint.checks.resources import (
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Autofix, Severity
 from mllint.engine.registry import rule
-from mllint.model.compose import ComposeProject, Port
+from mllint.model.compose import ComposeProject, Port, Service, items, text
 from mllint.model.dockerfile import Dockerfile, KeyValue
 from mllint.model.shell import Command, Word
 from mllint.model.span import Span
-from mllint.model.yaml import YScalar
+from mllint.model.yaml import YScalar, YSeq
 from mllint.parsers.commands import piped_to_interpreter
 from mllint.parsers.shell import effective_argv
 from mllint.patterns import lazy_pattern
@@ -174,22 +174,27 @@ def remote_script_piped_to_shell(df: Dockerfile, ctx: RuleContext[None]) -> Iter
 
 #: Published ports of notebooks, dashboards and management APIs: on all interfaces they hand
 #: code execution or model control to anyone who can reach the host.
+#: Ports whose number alone says what listens: reported as errors.
 SENSITIVE_PORTS = {
     "8888": "Jupyter",
     "8889": "Jupyter",
     "6006": "TensorBoard",
     "8265": "the Ray dashboard",
-    "5000": "MLflow",
-    "7860": "Gradio",
-    "8501": "Streamlit",
     "8081": "TorchServe management",
     "8082": "TorchServe metrics",
     "11434": "Ollama",
-    "9090": "Prometheus",
-    "3000": "Grafana",
     "2375": "the Docker API",
     "2376": "the Docker API",
     "22": "SSH",
+}
+#: Ports many other programs use too (Flask on 5000, any web app on 3000): an error only when
+#: the service's image or command names the tool; a plain warning otherwise.
+SHARED_PORTS = {
+    "5000": ("MLflow", ("mlflow",)),
+    "7860": ("Gradio", ("gradio", "stable-diffusion", "webui", "comfyui")),
+    "8501": ("Streamlit", ("streamlit",)),
+    "9090": ("Prometheus", ("prometheus",)),
+    "3000": ("Grafana", ("grafana",)),
 }
 _ALL_INTERFACES = frozenset({"0.0.0.0", "::", "[::]"})  # noqa: S104 - what we look for
 #: Tools recognised by a service's command or image (``mllint.ml.roles``), for ports moved off
@@ -216,7 +221,7 @@ def port_on_all_interfaces(project: ComposeProject, ctx: RuleContext[None]) -> I
             if "$" in p.target:
                 continue
             target = p.target.split("-", 1)[0]
-            what = SENSITIVE_PORTS.get(target)
+            what = SENSITIVE_PORTS.get(target) or _shared_port(service, target)
             if what is None:
                 from mllint.ml.roles import service_role
 
@@ -233,6 +238,21 @@ def port_on_all_interfaces(project: ComposeProject, ctx: RuleContext[None]) -> I
                 severity=Severity.ERROR if what else None,
                 autofix=_bind_to_loopback(p),
             )
+
+
+def _shared_port(service: Service, target: str) -> str | None:
+    """The tool on a shared port number, when the service's image or command names it."""
+    if target not in SHARED_PORTS:
+        return None
+    label, names = SHARED_PORTS[target]
+    words = [text(service.get("image")) or ""]
+    for key in ("command", "entrypoint"):
+        node = service.get(key)
+        words += (
+            [text(n) or "" for n in items(node)] if isinstance(node, YSeq) else [text(node) or ""]
+        )
+    said = " ".join(words).lower()
+    return label if any(name in said for name in names) else None
 
 
 def _bind_to_loopback(p: Port) -> Autofix | None:

@@ -24,9 +24,9 @@ def _matches(ref: str, entry: RuleEntry) -> bool:
         return entry.id.startswith(upper)
     if upper == entry.id:
         return True
-    if not upper.startswith("ML") and _POLICY_PREFIX.fullmatch(upper):
-        if entry.id.startswith(upper):
-            return True  # a prefix of an organisation's policy ids (ORG, ORG0)
+    policy_prefix = not upper.startswith("ML") and _POLICY_PREFIX.fullmatch(upper)
+    if policy_prefix and entry.id.startswith(upper):
+        return True  # a prefix of an organisation's policy ids (ORG, ORG0)
     lowered = ref.lower()
     return lowered in (entry.name, entry.category) or lowered in entry.tags
 

@@ -63,8 +63,7 @@ class SourceMap:
         if not offsets:
             return (1, 1)
         i = bisect_right(offsets, offset) - 1
-        if i < 0:
-            i = 0
+        i = max(i, 0)
         line, column = self._positions[i]
         return line, column + (offset - offsets[i])
 
