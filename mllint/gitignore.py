@@ -133,3 +133,30 @@ def _below(path: str, folder: str) -> bool:
     if folder == os.curdir:  # the walk of "." yields relative paths without "./"
         return not os.path.isabs(path) and not path.startswith(os.pardir)
     return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
+
+
+def git_ignores(path: str) -> bool | None:
+    """Whether the repository ``path`` is in ignores it (its ``.gitignore`` files from the
+    root down, and ``.git/info/exclude``); None outside a repository. A user's global
+    excludes file is not read: what matters is what a teammate's ``git add .`` would do."""
+    absolute = os.path.abspath(path)
+    folder = os.path.dirname(absolute)
+    root = folder
+    while not os.path.exists(os.path.join(root, ".git")):
+        parent = os.path.dirname(root)
+        if parent == root:
+            return None
+        root = parent
+    stack = IgnoreStack()
+    exclude = read_patterns(os.path.join(root, ".git", "info", "exclude"))
+    chain = [folder]
+    while chain[-1] != root:
+        chain.append(os.path.dirname(chain[-1]))
+    for step in reversed(chain):
+        stack.enter(step)
+        if step == root and exclude:
+            stack.levels.insert(0, (root, exclude))
+        relative = os.path.relpath(step, root)
+        if relative != "." and stack.ignored(step, True):
+            return True  # a folder above it is ignored: git never sees the file
+    return stack.ignored(absolute, False)

@@ -508,7 +508,24 @@ def _project_model(project: ComposeProject, builds: list[tuple[str, Build]]) -> 
             )
             parsed[build] = load_image_build(model, build.context)
         out.append(ServiceBuild(service, parsed[build]))
-    return Project(project, tuple(out))
+    return Project(project, tuple(out), _git_ignored(project))
+
+
+def _git_ignored(project: ComposeProject) -> dict[str, bool]:
+    """For each dotenv file the project read, whether Git ignores it (files in no repository
+    are left out)."""
+    from mllint.gitignore import git_ignores
+
+    out = {}
+    for path in project.sources:
+        name = os.path.basename(path).lower()
+        dotenv = name == ".env" or name.startswith(".env.") or name.endswith(".env")
+        if path in project.files or not dotenv:
+            continue
+        ignored = git_ignores(path)
+        if ignored is not None:
+            out[path] = ignored
+    return out
 
 
 def _with_profile(finding: Finding, profiles: Mapping[str, tuple[str, ...]]) -> Finding:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from mllint.checks.compose_walk import ports
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.registry import rule
 from mllint.model.compose import ComposeProject, Service, is_unknown, text
+from mllint.model.context import Project
+from mllint.model.span import Span
 from mllint.patterns import lazy_pattern
 
 #: Reverse proxies: publishing 80 and 443 is what they are for.
@@ -84,3 +87,48 @@ def privileged_host_port(project: ComposeProject, ctx: RuleContext[None]) -> Ite
                 fix=f'"{host}{suggested}:{p.target}"',
                 path=p.node.path,
             )
+
+
+#: Values that stand for a secret rather than being one.
+_PLACEHOLDER = lazy_pattern(
+    r"your|change.?me|replace|example|dummy|placeholder|xxx|<|\.\.\.|^\*+$|^(none|null|todo)$",
+    re.IGNORECASE,
+)
+
+
+def _secret_lines(lines: tuple[str, ...]) -> Iterator[tuple[int, str, str]]:
+    """(line, key, value) of the dotenv lines that set a credential to a real-looking value."""
+    from mllint.checks.security import secret_name, token_kind
+
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        key, _, value = line.removeprefix("export ").partition("=")
+        key, value = key.strip(), value.strip().strip("'\"")
+        if not value or value.startswith("$") or _PLACEHOLDER.search(value):
+            continue
+        if token_kind(value) or (secret_name(key) and len(value) >= 8):
+            yield number, key, value
+
+
+@rule("ML409")
+def env_file_not_gitignored(project: Project, ctx: RuleContext[None]) -> Iterator[Hit]:
+    """A dotenv file the project reads holds credentials and Git would commit it."""
+    for path, ignored in sorted(project.git_ignored.items()):
+        if ignored:
+            continue
+        found = list(_secret_lines(project.compose.sources.get(path, ())))
+        if not found:
+            continue
+        number, key, _ = found[0]
+        keys = ", ".join(dict.fromkeys(k for _, k, _ in found))
+        name = path.rsplit("/", 1)[-1]
+        yield ctx.finding(
+            Span(number, 1, number, len(key) + 1),
+            f"{name} sets {keys} and the repository's .gitignore does not exclude it: one "
+            "`git add .` publishes the credentials with the code; add it to .gitignore (and "
+            "keep a .env.example with empty values)",
+            fix=f"echo '{name}' >> .gitignore",
+            path=path,
+        )

@@ -10,6 +10,7 @@ loaders in ``mllint.parsers.context`` read everything a rule may look at beforeh
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from typing import NamedTuple
 
 from mllint.model.compose import ComposeProject, Service
@@ -131,6 +132,9 @@ class Project(NamedTuple):
 
     compose: ComposeProject
     builds: tuple[ServiceBuild, ...]
+    # Whether Git ignores each dotenv file the project reads (.env, env_file entries); a
+    # file outside any repository is absent.
+    git_ignored: Mapping[str, bool] = {}
 
     def build_of(self, service: str) -> ImageBuild | None:
         return next((b.image for b in self.builds if b.service.name == service), None)

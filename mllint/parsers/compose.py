@@ -130,6 +130,7 @@ class _Loader:
             else:
                 entries, problems = parse_dotenv(content, str(path), env=self.environ)
                 env.update((e.key, e.value) for e in entries)
+                self.sources.setdefault(str(path), tuple(content.splitlines()))
                 for dp in problems:
                     # Fatal: Compose refuses the file. Otherwise Compose reads it, differently
                     # from what it seems to say: an ambiguity.
