@@ -217,6 +217,59 @@ def ml_framework_unpinned(build: ImageBuild, ctx: RuleContext[None]) -> Iterator
                         ),
                     ),
                 )
+    yield from _unpinned_in_runs(build.dockerfile, ctx)
+
+
+#: A version specifier that names one release: ``==2.4.1``, ``===2.4.1`` (not ``==2.4.*``).
+_EXACT_PIN = lazy_pattern(r"===?\s*[^,;*\s]+(\s*;.*)?$")
+
+
+def _unpinned_in_runs(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]:
+    """ML frameworks a RUN installs with a range (``torch>=2.3``), and conda installs of them
+    without a version. A bare ``pip install torch`` is ML102's (generic) finding."""
+    from mllint.checks.dockerfile_walk import scope_before
+    from mllint.checks.policies import package_name
+    from mllint.parsers.variables import substitute
+
+    for instr in runs(df):
+        scope = None
+        for script in instr.scripts:
+            for install in package_installs(script):
+                if install.manager not in ("pip", "uv", "conda") or install.constraint_files:
+                    continue  # a constraints file may pin what the command leaves open
+                if install.manager == "uv" and [w.value for w in install.command.args()[:1]] != [
+                    "pip"
+                ]:
+                    continue  # uv add / uv sync resolve from pyproject.toml and uv.lock
+                for word in install.packages:
+                    value: str | None = word.value
+                    if word.dynamic:
+                        scope = scope if scope is not None else scope_before(df, instr)
+                        value = substitute(word.value, scope, quotes=False)
+                    if value is None or "$" in value:
+                        continue
+                    name = package_name(install.manager, value)
+                    if name is None or name not in ML_FRAMEWORKS:
+                        continue
+                    rest = value.split("::", 1)[-1][len(name) :].split("]", 1)[-1].strip()
+                    if install.manager == "conda":
+                        if "=" in rest:
+                            continue
+                        problem = "has no version"
+                        pin = f"{name}=<version>"
+                    else:
+                        if not rest or rest.startswith(("@", ";")) or _EXACT_PIN.match(rest):
+                            continue  # bare: ML102; a URL or an exact pin: fine
+                        problem = "is not pinned to one release"
+                        pin = f"{name}==<version>"
+                    yield ctx.finding(
+                        word.span,
+                        f"'{value}' {problem}: {name} is an ML framework whose releases "
+                        "change numerics, defaults and the CUDA build they need, so a rebuild "
+                        "of this Dockerfile can train or serve differently or stop matching "
+                        f"the image's CUDA; pin it ({pin})",
+                        fix=pin,
+                    )
 
 
 def _copies(df: Dockerfile) -> Iterator[tuple[Instruction, list[Located]]]:
