@@ -18,9 +18,11 @@ from mllint.engine.finding import Related
 from mllint.engine.registry import rule
 from mllint.model.context import BuildContext, ImageBuild, Install, RequirementsFile
 from mllint.model.dockerfile import Dockerfile, Instruction
+from mllint.model.shell import Word
 from mllint.model.span import Located, Span
 from mllint.parsers.commands import package_installs
 from mllint.parsers.dockerignore import DockerIgnore
+from mllint.parsers.shell import effective_argv
 from mllint.patterns import lazy_pattern
 
 #: ML frameworks whose releases change numerics, CUDA builds and APIs (PEP 503 names; the
@@ -408,12 +410,38 @@ def dockerignore_missing_ml_artifacts(build: ImageBuild, ctx: RuleContext[None])
     )
 
 
+def _unlocked_uv_syncs(df: Dockerfile) -> Iterator[Word]:
+    """``uv sync`` without ``--locked``/``--frozen``: it may rewrite uv.lock and install what
+    the new resolution says, not what was reviewed."""
+    for instr in runs(df):
+        for script in instr.scripts:
+            for command in script.commands:
+                argv = effective_argv(command)
+                values = [w.value for w in argv]
+                if values[:2] != ["uv", "sync"] and values[:3] != ["uv", "--no-cache", "sync"]:
+                    continue
+                env = env_before(df, instr)
+                locked = env.get("UV_LOCKED") or env.get("UV_FROZEN")
+                if locked is not None and locked.lower() in ("1", "true", "yes", "on"):
+                    continue
+                if not {"--locked", "--frozen"} & set(values):
+                    yield argv[1] if values[1] == "sync" else argv[2]
+
+
 @rule("ML118")
 def no_lock_or_hashes(build: ImageBuild, ctx: RuleContext[None]) -> Iterator[Hit]:
     context = build.context
+    df = build.dockerfile
+    for word in _unlocked_uv_syncs(df):
+        yield ctx.finding(
+            word.span,
+            "uv sync without --locked or --frozen resolves again when pyproject.toml and "
+            "uv.lock disagree, and installs the new resolution instead of failing: the image "
+            "gets versions nobody reviewed; add --locked (fail on a stale lock) or --frozen",
+            fix="uv sync --locked",
+        )
     if context.entries is None or any(e in LOCK_FILES for e in context.entries):
         return
-    df = build.dockerfile
     for install in context.installs:
         if install.kind != "requirement" or install.path is None or install.require_hashes:
             continue

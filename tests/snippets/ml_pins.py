@@ -16,3 +16,10 @@ CASES: list[tuple[str, str, list[int]]] = [
     (_PY + "RUN conda install -y pytorch=2.4.1 -c pytorch\n", "ML116", []),
     (_PY + 'RUN pip install "numpy>=1.26"\n', "ML116", []),
 ]
+
+CASES += [
+    (_PY + "RUN uv sync\n", "ML118", [2]),
+    (_PY + "RUN pip install uv==0.4.18 && uv sync --no-dev\n", "ML118", [2]),
+    (_PY + "RUN uv sync --locked\n", "ML118", []),
+    (_PY + "ENV UV_FROZEN=1\nRUN uv sync\n", "ML118", []),
+]
