@@ -980,14 +980,19 @@ def model_server_healthcheck(project: Project, ctx: RuleContext[None]) -> Iterat
                 continue  # the Dockerfile was not found: it may define a HEALTHCHECK
             if kind in _OWN_HEALTHCHECK:
                 continue  # the image defines a HEALTHCHECK
-            runs = "runs" if not server.related else "builds an image that runs"
+            runs = (
+                f"runs {label} without a healthcheck"
+                if df is None
+                else f"runs {label} without a healthcheck (in compose or the Dockerfile)"
+            )
+            if server.related:
+                runs = "builds an image that " + runs
             yield ctx.finding(
                 where.span,
-                f"services.{service.name} {runs} {label} without a healthcheck (in compose "
-                "or the Dockerfile): loading the weights takes minutes, during which the "
-                "container is 'running' but answers nothing, so depends_on, load balancers "
-                "and restarts act on a server that is not ready; add a healthcheck on its "
-                "readiness endpoint with a long start_period",
+                f"services.{service.name} {runs}: loading the weights takes minutes, during "
+                "which the container is 'running' but answers nothing, so depends_on, load "
+                "balancers and restarts act on a server that is not ready; add a healthcheck "
+                "on its readiness endpoint with a long start_period",
                 fix=fix,
                 related=server.related,
                 path=where.path,
