@@ -727,10 +727,10 @@ def _bakes_models(df: Dockerfile) -> bool:
     return False
 
 
-def _image_cache(server: _Server, service: Service) -> tuple[str, ...] | None:
+def _image_cache(server: _Server, service: Service) -> tuple[tuple[str, str], ...] | None:
     """Where the built image moved the server's cache with ENV (HF_HOME, OLLAMA_MODELS): the
     paths, () when it did not, None when unknown (a variable, a relative path, compose sets
-    the variable to something we cannot read)."""
+    the variable to something we cannot read), each with the variable that set it."""
     df = server.dockerfile
     if df is None:
         return ()
@@ -746,7 +746,7 @@ def _image_cache(server: _Server, service: Service) -> tuple[str, ...] | None:
         value = env[name][0]
         if value is None or not value.startswith("/"):
             return None
-        paths.append(value.rstrip("/") + "/hub" if name == "HF_HOME" else value)
+        paths.append((value, name))
     return tuple(paths)
 
 
@@ -799,8 +799,10 @@ def model_cache_not_persisted(project: Project, ctx: RuleContext[None]) -> Itera
         moved_by_image = _image_cache(server, service)
         if moved_by_image is None:
             continue
+        source = ""
         if moved_by_image:
-            defaults = moved_by_image
+            defaults = tuple(path for path, _ in moved_by_image)
+            source = f" (ENV {moved_by_image[0][1]} in its Dockerfile)"
         args = server.args
         model = _option(args, "--model", "--model-id", "--model-path")
         if model is not None and (model[1] or "").startswith(("/", "./")):
@@ -811,7 +813,7 @@ def model_cache_not_persisted(project: Project, ctx: RuleContext[None]) -> Itera
         if moved is not None:
             if not moved[1] or not moved[1].startswith("/"):
                 continue
-            defaults = (moved[1],)
+            defaults, source = (moved[1],), ""
         if any(_covered(d, targets) for d in defaults):
             continue
         where = server.where
@@ -819,7 +821,7 @@ def model_cache_not_persisted(project: Project, ctx: RuleContext[None]) -> Itera
         yield ctx.finding(
             where.span,
             f"services.{service.name} {runs} {_LABELS.get(server.kind, server.kind)}, which "
-            f"downloads model weights to {defaults[0]}, and mounts no volume there: every "
+            f"downloads model weights to {defaults[0]}{source}, and mounts no volume there: every "
             "re-created container downloads them again (gigabytes, minutes of start-up, a "
             "failure when the Hub is unreachable); mount a named volume at that path",
             fix=f"volumes:\n  - model-cache:{defaults[0]}\n# and at the top level:\n"
