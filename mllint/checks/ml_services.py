@@ -8,6 +8,7 @@ exposure). ML509, ML511 and ML621 read compose services; ML620 reads Dockerfiles
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -809,6 +810,11 @@ def model_cache_not_persisted(project: Project, ctx: RuleContext[None]) -> Itera
             continue  # weights from a local path: nothing is downloaded
         if any(a.value.startswith("/") and a.value.endswith((".gguf", ".bin")) for a in args):
             continue
+        if any(
+            a.value == "serve" and b.value.startswith(("/", "./"))
+            for a, b in itertools.pairwise(args)
+        ):
+            continue  # vllm serve /models/x: a local model
         moved = _option(args, "--download-dir", "--huggingface-hub-cache")
         if moved is not None:
             if not moved[1] or not moved[1].startswith("/"):
