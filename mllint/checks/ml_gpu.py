@@ -172,10 +172,19 @@ def _shm_elsewhere(service: Service) -> bool:
     return any(v.target.rstrip("/") == _DEV_SHM for v in volumes(service))
 
 
+def _built(project: Project, service: Service) -> Dockerfile | None:
+    """The Dockerfile the service builds, parsed as it builds it; None without a build or when
+    the Dockerfile was not found (then only what compose says is judged)."""
+    build = project.build_of(service.name)
+    return build.dockerfile if build is not None else None
+
+
 @rule("ML633")
-def shm_too_small(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
-    for service in project.services:
-        if not gpu_requests(service) or not runs_pytorch(service) or _shm_elsewhere(service):
+def shm_too_small(project: Project, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for service in project.compose.services:
+        if not gpu_requests(service) or _shm_elsewhere(service):
+            continue
+        if not runs_pytorch(service, _built(project, service)):
             continue
         shm = service.get("shm_size")
         if shm is None:
@@ -238,10 +247,10 @@ def _unlimited(node: YNode) -> bool:
 
 
 @rule("ML635")
-def nccl_ulimits(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
-    for service in project.services:
+def nccl_ulimits(project: Project, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for service in project.compose.services:
         requests = gpu_requests(service)
-        if not multi_gpu(requests) or not runs_distributed(service):
+        if not multi_gpu(requests) or not runs_distributed(service, _built(project, service)):
             continue
         ulimits = service.get("ulimits")
         limits = ulimits if isinstance(ulimits, YMap) else None

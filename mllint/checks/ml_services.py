@@ -8,6 +8,7 @@ exposure). ML509, ML511 and ML621 read compose services; ML620 reads Dockerfiles
 
 from __future__ import annotations
 
+import itertools
 import posixpath
 import re
 from collections.abc import Iterator, Mapping, Sequence
@@ -17,9 +18,11 @@ from mllint.checks.compose_walk import ports, volumes
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Related, Severity
 from mllint.engine.registry import rule
+from mllint.ml.gpu import base_image
 from mllint.ml.roles import (
     SERVING,
     Arg,
+    CommandLine,
     classify_argv,
     classify_image,
     compose_args,
@@ -30,7 +33,8 @@ from mllint.ml.roles import (
     split_script,
 )
 from mllint.model.compose import ComposeProject, Service, is_unknown, text, truthy
-from mllint.model.dockerfile import Dockerfile, ImageRef
+from mllint.model.context import Project
+from mllint.model.dockerfile import Dockerfile, ImageRef, Instruction
 from mllint.model.span import Span
 from mllint.model.yaml import YMap, YScalar, YSeq
 from mllint.parsers.compose_syntax import parse_duration
@@ -621,9 +625,135 @@ def _service_kind(project: ComposeProject, service: Service) -> tuple[str | None
     return None, None
 
 
+class _Server(NamedTuple):
+    """A model server a service runs, and what told us."""
+
+    kind: str
+    where: Arg  # where a finding about the service goes (compose: the program, image or build)
+    related: tuple[Related, ...]  # the Dockerfile line that told us, for a built service
+    args: list[Arg]  # the words of the command the server runs (compose's and the image's)
+    dockerfile: Dockerfile | None  # the Dockerfile the service builds, when it was found
+
+
+def _built(project: Project, service: Service) -> Dockerfile | None:
+    build = project.build_of(service.name)
+    return build.dockerfile if build is not None else None
+
+
+def _docker_lines(service: Service, df: Dockerfile) -> list[CommandLine]:
+    """The image's ENTRYPOINT and CMD that still run under the service's compose overrides:
+    compose ``entrypoint`` drops both, compose ``command`` replaces the CMD."""
+    if service.get("entrypoint") is not None:
+        return []
+    docker = dockerfile_command(df)
+    lines = [docker.entrypoint] if docker.entrypoint is not None else []
+    if (
+        service.get("command") is None
+        and docker.cmd is not None
+        and (docker.entrypoint is None or docker.entrypoint_exec)
+    ):
+        lines.append(docker.cmd)
+    return lines
+
+
+def _server(project: Project, service: Service) -> _Server | None:
+    """The model server a service runs: from compose's command or image, else (a service that
+    builds) from the Dockerfile's ENTRYPOINT/CMD or base image."""
+    compose = project.compose
+    df = _built(project, service)
+    compose_args_ = [
+        a
+        for key in ("entrypoint", "command")
+        for a in compose_args(service.get(key), compose.sources) or ()
+    ]
+    docker_args = [
+        a for line in (_docker_lines(service, df) if df else []) for argv in line for a in argv
+    ]
+    args = docker_args + compose_args_ if service.get("entrypoint") is None else compose_args_
+    kind, where = _service_kind(compose, service)
+    if kind is not None and where is not None:
+        return _Server(kind, where, (), args, df)
+    if df is None:
+        return None
+    evidence: Arg | None = None
+    sources = {df.path: df.lines}
+    for line in _docker_lines(service, df):
+        for argv in _open_shells(line, sources):
+            found = classify_argv([a.value for a in argv])
+            if found is not None and found[1] is not None:
+                kind, evidence = found[1], argv[0]
+                break
+        if evidence is not None:
+            break
+    if evidence is None:
+        image = base_image(df)
+        found = classify_image(image)
+        final = df.final_stage
+        if found is None or found[1] is None or final is None:
+            return None
+        root = df.stage_chain(final)[-1]
+        kind, evidence = found[1], Arg(image or "", root.image.text.span, df.path)
+    assert kind is not None
+    node = service.key_node("build") or service.key
+    related = (Related(df.path, evidence.span, f"runs {_LABELS.get(kind, kind)}"),)
+    return _Server(kind, Arg("build", node.span, node.path), related, args, df)
+
+
+#: The variables that move each server's download folder (in the order that wins).
+_HF_CACHE_VARS = ("HF_HUB_CACHE", "HUGGINGFACE_HUB_CACHE", "HF_HOME", "TRANSFORMERS_CACHE")
+_CACHE_VARS_OF: dict[str, tuple[str, ...]] = {
+    "tgi": _HF_CACHE_VARS,
+    "tei": _HF_CACHE_VARS,
+    "vllm": _HF_CACHE_VARS,
+    "sglang": _HF_CACHE_VARS,
+    "xinference": _HF_CACHE_VARS,
+    "ollama": ("OLLAMA_MODELS",),
+}
+#: A RUN that puts weights into the image at build time: nothing is downloaded at start.
+_BAKES_MODELS = lazy_pattern(
+    r"huggingface-cli\s+download|\bhf\s+download|snapshot_download|from_pretrained"
+    r"|ollama\s+pull"
+)
+
+
+def _bakes_models(df: Dockerfile) -> bool:
+    final = df.final_stage
+    if final is None:
+        return False
+    for stage in df.stage_chain(final):
+        for instr in stage.of("RUN"):
+            bodies = [instr.arguments.text, *(h.body for h in instr.heredocs)]
+            if any(_BAKES_MODELS.search(b) for b in bodies):
+                return True
+    return False
+
+
+def _image_cache(server: _Server, service: Service) -> tuple[tuple[str, str], ...] | None:
+    """Where the built image moved the server's cache with ENV (HF_HOME, OLLAMA_MODELS): the
+    paths, () when it did not, None when unknown (a variable, a relative path, compose sets
+    the variable to something we cannot read), each with the variable that set it."""
+    df = server.dockerfile
+    if df is None:
+        return ()
+    names = _CACHE_VARS_OF.get(server.kind, ())
+    env = dockerfile_env(df)
+    compose_env = service.get("environment")
+    paths = []
+    for name in names:
+        if isinstance(compose_env, YMap) and compose_env.get(name) is not None:
+            return None  # compose sets it, but not to an absolute path we could read
+        if name not in env:
+            continue
+        value = env[name][0]
+        if value is None or not value.startswith("/"):
+            return None
+        paths.append((value, name))
+    return tuple(paths)
+
+
 @rule("ML509")
-def model_cache_not_persisted(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
-    for service in project.services:
+def model_cache_not_persisted(project: Project, ctx: RuleContext[None]) -> Iterator[Hit]:
+    for service in project.compose.services:
         if service.get("volumes_from") is not None:
             continue
         targets: list[str] = []
@@ -657,37 +787,52 @@ def model_cache_not_persisted(project: ComposeProject, ctx: RuleContext[None]) -
                 )
         if from_env:
             continue
-        kind, where = _service_kind(project, service)
-        if kind not in _CACHE_DEFAULTS or where is None:
+        server = _server(project, service)
+        if server is None or server.kind not in _CACHE_DEFAULTS:
             continue
-        if service.get("build") is not None or service.get("env_file") is not None:
-            continue  # the image or an env file may move the cache: unknown
-        defaults = _CACHE_DEFAULTS[kind]
-        args = [
-            a
-            for key in ("entrypoint", "command")
-            for a in compose_args(service.get(key), project.sources) or ()
-        ]
+        if service.get("env_file") is not None:
+            continue  # an env file may move the cache: unknown
+        if service.get("build") is not None and server.dockerfile is None:
+            continue  # the Dockerfile was not found: its ENV may move the cache
+        if server.dockerfile is not None and _bakes_models(server.dockerfile):
+            continue  # the weights are in the image
+        defaults = _CACHE_DEFAULTS[server.kind]
+        moved_by_image = _image_cache(server, service)
+        if moved_by_image is None:
+            continue
+        source = ""
+        if moved_by_image:
+            defaults = tuple(path for path, _ in moved_by_image)
+            source = f" (ENV {moved_by_image[0][1]} in its Dockerfile)"
+        args = server.args
         model = _option(args, "--model", "--model-id", "--model-path")
         if model is not None and (model[1] or "").startswith(("/", "./")):
             continue  # weights from a local path: nothing is downloaded
         if any(a.value.startswith("/") and a.value.endswith((".gguf", ".bin")) for a in args):
             continue
+        if any(
+            a.value == "serve" and b.value.startswith(("/", "./"))
+            for a, b in itertools.pairwise(args)
+        ):
+            continue  # vllm serve /models/x: a local model
         moved = _option(args, "--download-dir", "--huggingface-hub-cache")
         if moved is not None:
             if not moved[1] or not moved[1].startswith("/"):
                 continue
-            defaults = (moved[1],)
+            defaults, source = (moved[1],), ""
         if any(_covered(d, targets) for d in defaults):
             continue
+        where = server.where
+        runs = "runs" if not server.related else "builds an image that runs"
         yield ctx.finding(
             where.span,
-            f"services.{service.name} runs {_LABELS.get(kind, kind)}, which downloads model "
-            f"weights to {defaults[0]}, and mounts no volume there: every re-created "
-            "container downloads them again (gigabytes, minutes of start-up, a failure when "
-            "the Hub is unreachable); mount a named volume at that path",
+            f"services.{service.name} {runs} {_LABELS.get(server.kind, server.kind)}, which "
+            f"downloads model weights to {defaults[0]}{source}, and mounts no volume there: every "
+            "re-created container downloads them again (gigabytes, minutes of start-up, a "
+            "failure when the Hub is unreachable); mount a named volume at that path",
             fix=f"volumes:\n  - model-cache:{defaults[0]}\n# and at the top level:\n"
             "volumes:\n  model-cache:",
+            related=server.related,
             path=where.path,
         )
 
@@ -764,57 +909,107 @@ _MIN_START = 60.0
 _ENOUGH_TOLERANCE = 300.0
 
 
-def _tolerance(hc: YMap) -> float:
+class _Setting(NamedTuple):
+    """One healthcheck setting: compose's key or the Dockerfile HEALTHCHECK's flag."""
+
+    value: str | None
+    span: Span
+    path: str
+    unknown: bool
+
+
+def _compose_setting(hc: YMap | None, key: str) -> _Setting | None:
+    node = hc.get(key) if hc is not None else None
+    if node is None:
+        return None
+    return _Setting(text(node), node.span, node.path, is_unknown(node))
+
+
+def _docker_setting(instr: Instruction | None, path: str, name: str) -> _Setting | None:
+    flag = instr.flag(name) if instr is not None else None
+    if flag is None:
+        return None
+    return _Setting(flag.value, flag.span, path, flag.value is None or "$" in flag.value)
+
+
+def _docker_healthcheck(df: Dockerfile | None) -> Instruction | None:
+    """The HEALTHCHECK the built image ships: the last one of its stage or the nearest parent."""
+    final = df.final_stage if df is not None else None
+    if df is None or final is None:
+        return None
+    for stage in df.stage_chain(final):
+        found = [i for i in stage.instructions if i.keyword == "HEALTHCHECK"]
+        if found:
+            return found[-1]
+    return None
+
+
+def _tolerance(interval: _Setting | None, retries: _Setting | None) -> float:
     """Seconds of failing probes before the container is unhealthy, start_period excluded."""
-    if is_unknown(hc.get("interval")) or is_unknown(hc.get("retries")):
+    if (interval is not None and interval.unknown) or (retries is not None and retries.unknown):
         return _ENOUGH_TOLERANCE
-    interval = parse_duration(text(hc.get("interval")) or "30s")
-    retries = text(hc.get("retries")) or "3"
-    if interval is None or not retries.isdigit():
+    seconds = parse_duration((interval.value if interval is not None else None) or "30s")
+    count = (retries.value if retries is not None else None) or "3"
+    if seconds is None or not count.strip().isdigit():
         return _ENOUGH_TOLERANCE  # unknown: not judged
-    return interval * int(retries)
+    return seconds * int(count)
 
 
-def _port_arg(project: ComposeProject, service: Service, default: str) -> str:
-    args = compose_args(service.get("command"), project.sources) or ()
+def _port_arg(args: Sequence[Arg], default: str) -> str:
     found = _option(args, "--port", "--http-port")
     return found[1] if found is not None and found[1] and found[1].isdigit() else default
 
 
 @rule("ML621")
-def model_server_healthcheck(project: ComposeProject, ctx: RuleContext[None]) -> Iterator[Hit]:
-    for service in project.services:
-        kind, where = _service_kind(project, service)
-        if kind is None or where is None or (kind not in _HEALTH and kind not in _LABELS):
+def model_server_healthcheck(project: Project, ctx: RuleContext[None]) -> Iterator[Hit]:
+    reported: set[tuple[str, int, int]] = set()  # Dockerfile lines, shared by services
+    for service in project.compose.services:
+        server = _server(project, service)
+        if server is None:
+            continue
+        kind, where = server.kind, server.where
+        if kind not in _HEALTH and kind not in _LABELS:
             continue
         label = _LABELS.get(kind, kind)
         test_tpl, default_port = _HEALTH.get(
             kind, ('["CMD", "curl", "-fsS", "http://localhost:{port}/health"]', "8080")
         )
-        test = test_tpl.replace("{port}", _port_arg(project, service, default_port))
+        test = test_tpl.replace("{port}", _port_arg(server.args, default_port))
         fix = (
             f"healthcheck:\n  test: {test}\n  interval: 30s\n  timeout: 10s\n"
             "  retries: 5\n  start_period: 10m"
         )
         hc = service.get("healthcheck")
-        if hc is None:
-            if service.get("build") is not None or kind in _OWN_HEALTHCHECK:
-                continue  # the Dockerfile or the image may define a HEALTHCHECK
+        df = server.dockerfile
+        docker_hc = _docker_healthcheck(df)
+        df_path = df.path if df is not None else ""
+        if hc is None and docker_hc is None:
+            if service.get("build") is not None and df is None:
+                continue  # the Dockerfile was not found: it may define a HEALTHCHECK
+            if kind in _OWN_HEALTHCHECK:
+                continue  # the image defines a HEALTHCHECK
+            runs = (
+                f"runs {label} without a healthcheck"
+                if df is None
+                else f"runs {label} without a healthcheck (in compose or the Dockerfile)"
+            )
+            if server.related:
+                runs = "builds an image that " + runs
             yield ctx.finding(
                 where.span,
-                f"services.{service.name} runs {label} without a healthcheck: loading the "
-                "weights takes minutes, during which the container is 'running' but answers "
-                "nothing, so depends_on, load balancers and restarts act on a server that is "
-                "not ready; add a healthcheck on its readiness endpoint with a long "
-                "start_period",
+                f"services.{service.name} {runs}: loading the weights takes minutes, during "
+                "which the container is 'running' but answers nothing, so depends_on, load "
+                "balancers and restarts act on a server that is not ready; add a healthcheck "
+                "on its readiness endpoint with a long start_period",
                 fix=fix,
+                related=server.related,
                 path=where.path,
             )
             continue
-        if not isinstance(hc, YMap):
+        if hc is not None and not isinstance(hc, YMap):
             continue
-        disable = hc.get("disable")
-        test_node = hc.get("test")
+        disable = hc.get("disable") if hc is not None else None
+        test_node = hc.get("test") if hc is not None else None
         none_test = isinstance(test_node, YSeq) and [text(i) for i in test_node.items] == ["NONE"]
         if (disable is not None and truthy(disable)) or none_test:
             node = disable if disable is not None and truthy(disable) else test_node
@@ -828,34 +1023,87 @@ def model_server_healthcheck(project: ComposeProject, ctx: RuleContext[None]) ->
                 severity=Severity.INFO,
             )
             continue
-        start = hc.get("start_period")
-        if _tolerance(hc) >= _ENOUGH_TOLERANCE:
+        docker_words = docker_hc.words if docker_hc is not None else ()
+        if (
+            test_node is None
+            and docker_hc is not None
+            and docker_words[:1]
+            and docker_words[0].text.upper() == "NONE"
+        ):
+            spot = (df_path, docker_hc.span.line, docker_hc.span.column)
+            if spot not in reported:
+                reported.add(spot)
+                yield ctx.finding(
+                    docker_hc.keyword_span,
+                    f"services.{service.name} runs {label} from an image whose "
+                    "HEALTHCHECK NONE turns the healthcheck off: nothing can tell a server "
+                    "that is still loading weights (or hung) from a ready one",
+                    fix=fix,
+                    path=df_path,
+                    severity=Severity.INFO,
+                )
+            continue
+        # Docker merges the two field by field: compose's settings win, the image's fill in.
+        hc_map = hc if isinstance(hc, YMap) else None
+        start = _compose_setting(hc_map, "start_period") or _docker_setting(
+            docker_hc, df_path, "start-period"
+        )
+        interval = _compose_setting(hc_map, "interval") or _docker_setting(
+            docker_hc, df_path, "interval"
+        )
+        retries = _compose_setting(hc_map, "retries") or _docker_setting(
+            docker_hc, df_path, "retries"
+        )
+        if _tolerance(interval, retries) >= _ENOUGH_TOLERANCE:
             continue  # interval x retries alone covers minutes of loading
         if start is None:
-            if kind in _OWN_HEALTHCHECK and test_node is None:
+            if kind in _OWN_HEALTHCHECK and test_node is None and docker_hc is None:
                 continue
-            key = service.key_node("healthcheck") or service.key
+            if hc_map is not None:
+                key = service.key_node("healthcheck") or service.key
+                yield ctx.finding(
+                    key.span,
+                    f"services.{service.name} has a healthcheck without start_period: {label} "
+                    "loads weights for minutes, and failed checks during that time count "
+                    "towards 'retries', so the container is marked unhealthy (and restarted by "
+                    "an orchestrator) before it ever served; set start_period to the "
+                    "worst-case load time",
+                    fix="start_period: 10m",
+                    path=key.path,
+                )
+                continue
+            assert docker_hc is not None
+            spot = (df_path, docker_hc.span.line, docker_hc.span.column)
+            if spot in reported:
+                continue
+            reported.add(spot)
             yield ctx.finding(
-                key.span,
-                f"services.{service.name} has a healthcheck without start_period: {label} "
-                "loads weights for minutes, and failed checks during that time count towards "
-                "'retries', so the container is marked unhealthy (and restarted by an "
-                "orchestrator) before it ever served; set start_period to the worst-case "
-                "load time",
-                fix="start_period: 10m",
-                path=key.path,
+                docker_hc.keyword_span,
+                f"services.{service.name} runs {label} from an image whose HEALTHCHECK has no "
+                "--start-period: the server loads weights for minutes, and failed checks "
+                "during that time count towards --retries, so the container is marked "
+                "unhealthy (and restarted by an orchestrator) before it ever served; set "
+                "--start-period to the worst-case load time",
+                fix="HEALTHCHECK --start-period=10m --interval=30s --retries=5 CMD …",
+                path=df_path,
             )
             continue
-        if is_unknown(start):
+        if start.unknown:
             continue
-        seconds = parse_duration(text(start))
-        if seconds is not None and seconds < _MIN_START:
-            yield ctx.finding(
-                start.span,
-                f"services.{service.name} gives {label} a start_period of {text(start)}: "
-                "loading model weights usually takes longer, so the container is marked "
-                "unhealthy before it served; set start_period to the worst-case load time "
-                "(minutes for large models)",
-                fix="start_period: 10m",
-                path=start.path,
-            )
+        seconds = parse_duration(start.value or "")
+        if seconds is None or seconds >= _MIN_START:
+            continue
+        spot = (start.path, start.span.line, start.span.column)
+        if start.path == df_path and spot in reported:
+            continue
+        reported.add(spot)
+        where_set = "start_period" if start.path != df_path else "--start-period"
+        yield ctx.finding(
+            start.span,
+            f"services.{service.name} gives {label} a {where_set} of {start.value}: "
+            "loading model weights usually takes longer, so the container is marked "
+            f"unhealthy before it served; set {where_set} to the worst-case load time "
+            "(minutes for large models)",
+            fix="start_period: 10m" if start.path != df_path else "--start-period=10m",
+            path=start.path,
+        )

@@ -16,7 +16,9 @@ import re
 import shlex
 from typing import Literal, NamedTuple
 
+from mllint.ml.roles import CommandLine, dockerfile_command, dockerfile_env
 from mllint.model.compose import Service, is_unknown, items, text
+from mllint.model.dockerfile import Dockerfile
 from mllint.model.yaml import YMap, YNode, YScalar
 from mllint.patterns import lazy_pattern
 
@@ -233,7 +235,7 @@ def multi_gpu(requests: list[GpuRequest]) -> bool:
 _TORCH_IMAGE = lazy_pattern(
     r"(^|/)(pytorch|torch[\w.-]*|vllm[\w.-]*|vllm-openai|text-generation-inference|tgi|sglang|"
     r"axolotl|deepspeed|llama-factory|llamafactory|nemo|megatron[\w-]*|torchserve|"
-    r"transformers-pytorch[\w-]*|accelerate[\w-]*)(:|@|$)",
+    r"transformers-pytorch[\w-]*|accelerate[\w-]*|pytorch-notebook)(:|@|$)",
     re.IGNORECASE,
 )
 #: nvcr.io/nvidia/pytorch, pytorch/pytorch, anything under a pytorch/ namespace.
@@ -269,21 +271,62 @@ _DISTRIBUTED_MODULES = frozenset(
 )
 
 
-def command_words(service: Service) -> list[str]:
+def command_words(service: Service, dockerfile: Dockerfile | None = None) -> list[str]:
     """The words of ``entrypoint`` then ``command`` (a string is split the way Compose splits
-    it); words of a ``sh -c`` script are split again, so ``sh -c "torchrun …"`` is seen."""
+    it); words of a ``sh -c`` script are split again, so ``sh -c "torchrun …"`` is seen.
+
+    With the Dockerfile the service builds, what compose leaves unset comes from the image, as
+    Docker runs it: compose ``entrypoint`` replaces the image's ENTRYPOINT and drops its CMD;
+    compose ``command`` replaces only the CMD."""
+    compose_entry = _compose_words(service, "entrypoint")
+    compose_cmd = _compose_words(service, "command")
+    if dockerfile is None or compose_entry is not None:
+        return (compose_entry or []) + (compose_cmd or [])
+    docker = dockerfile_command(dockerfile)
     words: list[str] = []
-    for key in ("entrypoint", "command"):
-        node = service.get(key)
-        value = text(node)
-        if value is not None:
-            words.extend(_split(value))
-        else:
-            for item in items(node):
-                item_text = text(item)
-                if item_text is not None:
-                    words.extend(_split(item_text) if " " in item_text else [item_text])
+    if docker.entrypoint is not None:
+        words.extend(_line_words(docker.entrypoint))
+        if not docker.entrypoint_exec:
+            return words  # a shell-form ENTRYPOINT ignores CMD and command alike
+    if compose_cmd is not None:
+        words.extend(compose_cmd)
+    elif docker.cmd is not None:
+        words.extend(_line_words(docker.cmd))
     return words
+
+
+def _compose_words(service: Service, key: str) -> list[str] | None:
+    """The words of a compose ``entrypoint`` or ``command``; None when not set."""
+    node = service.get(key)
+    if node is None:
+        return None
+    value = text(node)
+    if value is not None:
+        return _split(value)
+    words: list[str] = []
+    for item in items(node):
+        item_text = text(item)
+        if item_text is not None:
+            words.extend(_split(item_text) if " " in item_text else [item_text])
+    return words
+
+
+def _line_words(line: CommandLine) -> list[str]:
+    """The words of a Dockerfile command line (simple commands of ``Arg``), scripts opened."""
+    out: list[str] = []
+    for argv in line:
+        for arg in argv:
+            value = arg.value
+            out.extend(_split(value) if any(c.isspace() for c in value) else [value])
+    return out
+
+
+def base_image(dockerfile: Dockerfile) -> str | None:
+    """The image the built stage starts from (through its parent stages), resolved."""
+    final = dockerfile.final_stage
+    if final is None:
+        return None
+    return dockerfile.stage_chain(final)[-1].image.resolved
 
 
 def _split(value: str) -> list[str]:
@@ -323,21 +366,25 @@ def _programs(words: list[str]) -> tuple[set[str], set[str], list[str]]:
     return programs, modules, scripts
 
 
-def runs_pytorch(service: Service) -> bool:
-    """The service runs PyTorch: a PyTorch-based image, or a launcher or training script."""
-    image = text(service.get("image")) or ""
-    if _TORCH_IMAGE.search(image) or _TORCH_NAMESPACE.search(image):
+def runs_pytorch(service: Service, dockerfile: Dockerfile | None = None) -> bool:
+    """The service runs PyTorch: a PyTorch-based image (``image:``, or the base image of the
+    Dockerfile it builds), or a launcher or training script (compose's or the image's)."""
+    images = [text(service.get("image")) or ""]
+    if dockerfile is not None:
+        images.append(base_image(dockerfile) or "")
+    if any(_TORCH_IMAGE.search(i) or _TORCH_NAMESPACE.search(i) for i in images):
         return True
-    programs, modules, scripts = _programs(command_words(service))
+    programs, modules, scripts = _programs(command_words(service, dockerfile))
     if programs & _TORCH_PROGRAMS or modules & _TORCH_MODULES:
         return True
     return any(_TRAIN_SCRIPT.search(s) for s in scripts)
 
 
-def runs_distributed(service: Service) -> bool:
+def runs_distributed(service: Service, dockerfile: Dockerfile | None = None) -> bool:
     """The service runs multi-process (multi-GPU) work over NCCL: torchrun, deepspeed,
-    ``accelerate launch``, ``python -m torch.distributed.run``, or sets NCCL_* variables."""
-    words = command_words(service)
+    ``accelerate launch``, ``python -m torch.distributed.run`` (in compose's command or the
+    image's), or sets NCCL_* variables (in compose or the Dockerfile's ENV)."""
+    words = command_words(service, dockerfile)
     programs, modules, _ = _programs(words)
     if programs & _DISTRIBUTED_PROGRAMS or modules & _DISTRIBUTED_MODULES:
         return True
@@ -347,4 +394,8 @@ def runs_distributed(service: Service) -> bool:
     ):
         return True
     env = service.get("environment")
-    return isinstance(env, YMap) and any(k.text.startswith("NCCL_") for k, _ in env.items)
+    if isinstance(env, YMap) and any(k.text.startswith("NCCL_") for k, _ in env.items):
+        return True
+    if dockerfile is None:
+        return False
+    return any(name.startswith("NCCL_") for name in dockerfile_env(dockerfile))
