@@ -13,11 +13,12 @@ from collections.abc import Iterator, Mapping
 from typing import NamedTuple
 
 from mllint.checks.dockerfile_walk import base_image, manager_calls, runs, scope_before
+from mllint.checks.edits import fix
 from mllint.checks.package_managers import written
 from mllint.checks.security import credential_file, secret_name, token_kind
 from mllint.checks.volumes import weight_file
 from mllint.engine.context import Hit, RuleContext
-from mllint.engine.finding import Severity
+from mllint.engine.finding import Edit, Severity
 from mllint.engine.registry import rule
 from mllint.model.dockerfile import Dockerfile, Instruction
 from mllint.model.shell import Command, ShellScript, Word
@@ -1213,8 +1214,12 @@ def legacy_hf_cache_variable(df: Dockerfile, ctx: RuleContext[None]) -> Iterator
                     "HUGGING_FACE_HUB_TOKEN is the old name of HF_TOKEN: huggingface_hub "
                     "reads HF_TOKEN first and keeps the old name only for compatibility"
                 )
+            # Only the name changes, so the rename is safe; a key written across lines or
+            # quoted is left alone (edits.fix drops what it cannot place exactly).
+            rename = Edit(kv.key.span, kv.key.text, replacement)
             yield ctx.finding(
                 kv.key.span,
                 f"ENV {why}; use {replacement}",
                 fix=f"ENV {replacement}={raw}",
+                autofix=fix(f"rename to {replacement}", rename) if instr.trigger is None else None,
             )
