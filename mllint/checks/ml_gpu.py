@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from mllint.checks.compose_walk import volumes
+from mllint.checks.edits import fix
 from mllint.engine.context import Hit, RuleContext
-from mllint.engine.finding import Related, Severity
+from mllint.engine.finding import Autofix, Edit, Related, Severity
 from mllint.engine.registry import rule
 from mllint.ml.gpu import (
     GpuRequest,
@@ -28,6 +29,7 @@ from mllint.ml.gpu import (
 from mllint.model.compose import ComposeProject, Service, is_unknown, items, text
 from mllint.model.context import Project
 from mllint.model.dockerfile import Dockerfile, Instruction
+from mllint.model.span import Span
 from mllint.model.yaml import YMap, YNode, YScalar
 from mllint.parsers.compose_syntax import parse_size
 from mllint.patterns import lazy_pattern
@@ -45,6 +47,44 @@ def _request_node(requests: list[GpuRequest]) -> YNode:
     if isinstance(first.node, YMap):
         return first.node.get("count") or first.node.get("device_ids") or first.node
     return first.node
+
+
+def _reservation_for_runtime(
+    project: ComposeProject, service: Service, requested: bool
+) -> Autofix | None:
+    """``runtime: nvidia`` -> a device reservation for all GPUs, written in its place with its
+    indentation; only when the service has no ``deploy`` key to merge into, and the line holds
+    the key and its value alone. With a device request already there the runtime goes."""
+    key = service.key_node("runtime")
+    value = service.get("runtime")
+    if key is None or value is None or key.path != value.path:
+        return None
+    if key.span.line != value.span.end_line:
+        return None
+    lines = project.sources.get(key.path, ())
+    if not 0 < key.span.line <= len(lines):
+        return None
+    line = lines[key.span.line - 1]
+    old = line[key.span.column - 1 : value.span.end_column - 1]
+    rest = line[value.span.end_column - 1 :].strip()
+    if rest and not rest.startswith("#"):
+        return None  # a flow mapping or more on the line: not placed exactly
+    indent = " " * (key.span.column - 1)
+    if requested:
+        return None  # removing a line needs the line's end: left to the user
+    if service.get("deploy") is not None:
+        return None
+    block = (
+        "deploy:\n"
+        f"{indent}  resources:\n"
+        f"{indent}    reservations:\n"
+        f"{indent}      devices:\n"
+        f"{indent}        - driver: nvidia\n"
+        f"{indent}          count: all\n"
+        f"{indent}          capabilities: [gpu]"
+    )
+    span = Span(key.span.line, key.span.column, value.span.end_line, value.span.end_column)
+    return fix("reserve the GPUs with a device request", Edit(span, old, block, key.path))
 
 
 @rule("ML630")
@@ -73,6 +113,7 @@ def gpu_legacy_runtime(project: ComposeProject, ctx: RuleContext[None]) -> Itera
                 "GPUs with gpus: all or a deploy.resources.reservations.devices entry instead",
                 fix="gpus: all   # Compose 2.30+; or:\n" + _RESERVATION_FIX,
                 path=runtime.node.path,
+                autofix=_reservation_for_runtime(project, service, has_device_request(requests)),
             )
             continue
         if sources != {"env"}:
