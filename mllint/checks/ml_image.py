@@ -18,7 +18,7 @@ from mllint.checks.package_managers import written
 from mllint.checks.security import credential_file, secret_name, token_kind
 from mllint.checks.volumes import weight_file
 from mllint.engine.context import Hit, RuleContext
-from mllint.engine.finding import Edit, Severity
+from mllint.engine.finding import Autofix, Edit, Severity
 from mllint.engine.registry import rule
 from mllint.model.dockerfile import Dockerfile, Instruction
 from mllint.model.shell import Command, ShellScript, Word
@@ -542,8 +542,33 @@ def pytorch_extra_index_url(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[
                     message = _CONFUSION.format(src=src)
                     if uv:
                         message = message.replace("pip merges", "uv (unsafe-best-match) merges")
-                    yield ctx.finding(where.span, message, fix=_CONFUSION_FIX)
+                    swap = None if uv or main is not None else _index_swap(argv, w, script, command)
+                    yield ctx.finding(where.span, message, fix=_CONFUSION_FIX, autofix=swap)
                     break
+
+
+#: Packages the PyTorch index serves that a team installs from it on purpose.
+_TORCH_PACKAGES = frozenset({"torch", "torchvision", "torchaudio"})
+
+
+def _index_swap(
+    argv: tuple[Word, ...], value: Word, script: ShellScript, command: Command
+) -> Autofix | None:
+    """``--extra-index-url <pytorch>`` -> ``--index-url <pytorch>`` when the command installs
+    only torch, torchvision and torchaudio (all of them on that index): nothing else is then
+    looked for on PyPI, and no name can be confused."""
+    install = next((i for i in package_installs(script) if i.command is command), None)
+    if install is None or not install.packages or install.requirement_files:
+        return None
+    names = {w.value.split("==")[0].split("[")[0].split(">")[0].split("<")[0].lower()
+             for w in install.packages}  # fmt: skip
+    if not names <= _TORCH_PACKAGES:
+        return None
+    at = next((k for k, w in enumerate(argv) if w is value), None)
+    if at is None or at == 0 or argv[at - 1].text != "--extra-index-url":
+        return None
+    flag = argv[at - 1]
+    return fix("use --index-url", Edit(flag.span, flag.text, "--index-url"))
 
 
 # =========================================================================== ML413
