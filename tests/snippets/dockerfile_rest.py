@@ -1,0 +1,113 @@
+"""Small Dockerfiles for the habits peers check: CMD/ENTRYPOINT in shell form (ML017), apt in
+scripts (ML018), ADD where COPY does the same (ML019), long runs of RUNs (ML313).
+
+Each case is ``(snippet, rule, expected_lines)``, as in tests/snippets/e.py."""
+
+from __future__ import annotations
+
+import textwrap
+
+_WRITTEN: list[tuple[str, str, list[int]]] = [
+    # ------------------------------------------------------------------ ML017
+    (
+        """
+        FROM python:3.11-slim
+        ENTRYPOINT python -m serve
+        """,
+        "ML017",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        CMD python train.py --epochs 3
+        """,
+        "ML017",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim AS base
+        CMD python train.py
+        FROM base
+        RUN pip install --no-cache-dir torch==2.3.1
+        """,
+        "ML017",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        SHELL ["/bin/bash", "-c"]
+        ENTRYPOINT gunicorn -b 0.0.0.0:8000 app:app
+        """,
+        "ML017",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENTRYPOINT ["python", "-m", "serve"]
+        CMD serve.yaml
+        """,
+        "ML017",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        CMD ["python", "-m", "serve"]
+        """,
+        "ML017",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        CMD ["sh", "-c", "python -m serve --port $PORT"]
+        """,
+        "ML017",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ENTRYPOINT exec python -m serve
+        """,
+        "ML017",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim AS builder
+        CMD python -m build
+        FROM python:3.11-slim
+        COPY --from=builder /dist /dist
+        CMD ["python", "-m", "serve"]
+        """,
+        "ML017",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim AS base
+        CMD python train.py
+        FROM base
+        ENTRYPOINT ["python", "-m", "serve"]
+        """,
+        "ML017",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        HEALTHCHECK CMD curl -f http://localhost:8000/ || exit 1
+        CMD ["python", "-m", "serve"]
+        """,
+        "ML017",
+        [],
+    ),
+]
+
+#: The snippets are written indented in triple quotes; the files they stand for are not.
+CASES = [(textwrap.dedent(s).lstrip("\n"), rule, lines) for s, rule, lines in _WRITTEN]
