@@ -107,6 +107,65 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML017",
         [],
     ),
+    # ------------------------------------------------------------------ ML018
+    (
+        """
+        FROM ubuntu:22.04
+        RUN apt update && apt install -y --no-install-recommends git
+        """,
+        "ML018",
+        [2, 2],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN sudo apt full-upgrade -y
+        """,
+        "ML018",
+        [2],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN set -eux; \\
+            apt-get update; \\
+            apt purge -y vim
+        """,
+        "ML018",
+        [4],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN apt-get update && apt-get install -y --no-install-recommends git
+        """,
+        "ML018",
+        [],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN echo "apt install git" && dpkg -l apt
+        """,
+        "ML018",
+        [],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN apt-cache search cuda && apt-mark showhold && apt-key list
+        """,
+        "ML018",
+        [],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN apt --version
+        """,
+        "ML018",
+        [],
+    ),
 ]
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
