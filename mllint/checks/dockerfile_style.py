@@ -227,13 +227,16 @@ def add_instead_of_copy(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[Hit]
         if written is not None and written.upper() == "ADD":
             edit = Edit(span, written, "COPY" if written.isupper() else "copy")
         sources = " ".join(w.text for w in words[:-1])
+        flags = "".join(
+            f"--{f.name}{'' if f.value is None else '=' + f.value} " for f in instr.flags
+        )
         yield ctx.finding(
             span,
             f"ADD of local {sources}: ADD only differs from COPY by fetching URLs and unpacking "
             "tar archives, and neither happens here; COPY says what it does, and ADD would "
             "silently unpack the file if it ever becomes a tar archive (a .zip is never "
             "unpacked); use COPY",
-            fix=f"COPY {sources} {words[-1].text}",
+            fix=f"COPY {flags}{sources} {words[-1].text}",
             autofix=fix("use COPY", edit),
         )
 

@@ -166,6 +166,85 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML018",
         [],
     ),
+    # ------------------------------------------------------------------ ML019
+    (
+        """
+        FROM python:3.11-slim
+        ADD requirements.txt /app/
+        """,
+        "ML019",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ADD --chown=1000 . /app
+        ADD ["configs/serve.yaml", "/etc/serve.yaml"]
+        """,
+        "ML019",
+        [2, 3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ARG DATA=data/labels.zip
+        ADD $DATA /data/
+        """,
+        "ML019",
+        [3],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ADD src/*.py /app/
+        """,
+        "ML019",
+        [2],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ADD vendor/wheels.tar.gz /wheels/
+        ADD rootfs.tar /
+        """,
+        "ML019",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ADD https://example.com/model.onnx /models/
+        """,
+        "ML019",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ARG SRC
+        ADD ${SRC} /app/
+        """,
+        "ML019",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        ADD --unpack=false tools.tar /opt/
+        ADD src/* /app/
+        """,
+        "ML019",
+        [],
+    ),
+    (
+        """
+        FROM python:3.11-slim
+        COPY requirements.txt /app/
+        # ADD requirements.txt /app/
+        """,
+        "ML019",
+        [],
+    ),
 ]
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
