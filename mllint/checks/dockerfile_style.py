@@ -249,14 +249,20 @@ def _text_at(df: Dockerfile, span: Span) -> str | None:
 
 # --------------------------------------------------------------------------- ML313
 
-#: Consecutive RUNs from which the rule speaks. Two or three RUNs in a row are usually a
-#: deliberate split for the build cache (system packages, requirements, the project); five in
-#: a row with the same flags is a shell script transcribed line by line.
+#: Consecutive small RUNs from which the rule speaks. Two to four RUNs in a row are usually a
+#: deliberate split for the build cache (system packages, requirements, the project, the user);
+#: five small ones in a row with the same flags is a shell script transcribed line by line.
 _MIN_RUNS = 5
 
 
 def _mergeable(instr: Instruction) -> bool:
-    return instr.keyword == "RUN" and not instr.is_exec_form and not instr.heredocs
+    """A small shell-form RUN (at most two commands, like hadolint's DL3059): one that does
+    a whole job (install, then clean up) is a deliberate layer, not a line of a script."""
+    if instr.keyword != "RUN" or instr.is_exec_form or instr.heredocs or not instr.scripts:
+        return False
+    if any(not s.complete for s in instr.scripts):
+        return False
+    return sum(1 for s in instr.scripts for c in s.commands if c.depth == 0) <= 2
 
 
 def _flags(instr: Instruction) -> tuple[tuple[str, str], ...]:

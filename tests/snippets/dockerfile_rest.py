@@ -245,6 +245,96 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         "ML019",
         [],
     ),
+    # ------------------------------------------------------------------ ML313
+    (
+        """
+        FROM ubuntu:22.04
+        RUN echo step0 > /tmp/0
+        RUN echo step1 > /tmp/1
+        RUN echo step2 > /tmp/2
+        RUN echo step3 > /tmp/3
+        RUN echo step4 > /tmp/4
+        """,
+        "ML313",
+        [2],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN apt-get update
+        RUN apt-get install -y --no-install-recommends git
+        # the cleanup in its own layer frees nothing
+        RUN rm -rf /var/lib/apt/lists/*
+        RUN git --version
+        RUN mkdir /w && chmod 777 /w
+        RUN useradd -m app
+        """,
+        "ML313",
+        [2],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN echo 1
+        RUN echo 2
+        WORKDIR /a
+        RUN echo 3
+        RUN echo 4
+        RUN echo 5
+        RUN echo 6
+        RUN echo 7
+        """,
+        "ML313",
+        [4],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN echo 1
+        RUN echo 2
+        RUN echo 3
+        RUN echo 4
+        """,
+        "ML313",
+        [],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN echo 1
+        RUN echo 2
+        WORKDIR /a
+        RUN echo 3
+        RUN echo 4
+        RUN echo 5
+        """,
+        "ML313",
+        [],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN echo 1
+        RUN --network=none echo 2
+        RUN echo 3
+        RUN --network=none echo 4
+        RUN echo 5
+        """,
+        "ML313",
+        [],
+    ),
+    (
+        """
+        FROM ubuntu:22.04
+        RUN echo 1
+        RUN echo 2
+        RUN ["echo", "3"]
+        RUN echo 4
+        RUN echo 5
+        """,
+        "ML313",
+        [],
+    ),
 ]
 
 #: The snippets are written indented in triple quotes; the files they stand for are not.
