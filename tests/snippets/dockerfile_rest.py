@@ -285,7 +285,7 @@ _WRITTEN: list[tuple[str, str, list[int]]] = [
         RUN echo 7
         """,
         "ML313",
-        [4],
+        [5],
     ),
     (
         """
