@@ -99,9 +99,10 @@ def cmd_entrypoint_shell_form(df: Dockerfile, ctx: RuleContext[None]) -> Iterato
             elif exec_entrypoint:
                 yield ctx.finding(
                     instr.arguments.span,
-                    f"CMD in shell form after an exec-form ENTRYPOINT: the ENTRYPOINT gets "
-                    f"`/bin/{shell} -c '{text[:40]}'` as its arguments, which is rarely meant; "
-                    "write the CMD as a JSON array of the arguments",
+                    f"CMD in shell form is passed to the exec-form ENTRYPOINT as `/bin/{shell} "
+                    "-c '…'`: the program then runs under a shell that may not forward the "
+                    "SIGTERM of `docker stop`, so it cannot shut down cleanly; write the CMD as "
+                    "a JSON array",
                     fix=suggestion,
                     severity=Severity.INFO,
                 )
@@ -141,15 +142,34 @@ def apt_instead_of_apt_get(df: Dockerfile, ctx: RuleContext[None]) -> Iterator[H
                     and word.span.end_column - word.span.column == 3
                 ):
                     edit = Edit(word.span, "apt", "apt-get")
-                replacement = "apt-cache" if verb in ("search", "show", "policy") else "apt-get"
+                replacement = _APT_EQUIVALENT.get(verb, f"apt-get {verb}")
+                same = replacement == f"apt-get {verb}" and verb in _APT_GET_VERBS
                 yield ctx.finding(
                     word.span,
                     f"`apt {verb}` in a build script: apt is the interactive front end and "
                     "warns that it has no stable command-line interface, so its options and "
                     f"output can change with the distribution release; use {replacement}",
-                    fix=f"{replacement} {verb} …",
-                    autofix=fix("use apt-get", edit) if replacement == "apt-get" else None,
+                    fix=f"{replacement} …",
+                    autofix=fix("use apt-get", edit) if same else None,
                 )
+
+
+#: Subcommands apt-get has under the same name (the autofix only renames the program).
+_APT_GET_VERBS = frozenset(
+    "update upgrade install reinstall remove purge autoremove autopurge dist-upgrade clean"
+    " autoclean build-dep source download satisfy check changelog".split()
+)
+#: apt subcommands that are spelled differently in the script-stable tools.
+_APT_EQUIVALENT = {
+    "full-upgrade": "apt-get dist-upgrade",
+    "search": "apt-cache search",
+    "show": "apt-cache show",
+    "showsrc": "apt-cache showsrc",
+    "policy": "apt-cache policy",
+    "depends": "apt-cache depends",
+    "rdepends": "apt-cache rdepends",
+    "list": "dpkg-query -W (or apt-cache policy)",
+}
 
 
 # --------------------------------------------------------------------------- ML019
