@@ -12,6 +12,7 @@ import importlib
 #: Modules with rules for Dockerfiles, build contexts or any file (some hold compose rules too).
 DOCKERFILE_MODULES = (
     "build_context",
+    "dockerfile_style",
     "isolation",
     "ml_cuda",
     "ml_image",
