@@ -578,11 +578,16 @@ _URL_PASSWORD = lazy_pattern(r"^[a-z][a-z0-9+.-]*://([^/@:\s]+):([^/@\s]+)@", re
 _SECRET_VAR = lazy_pattern(r"\$\{?([A-Za-z_][A-Za-z0-9_]*)")
 
 
+_LOGIN_TOOLS = frozenset({"huggingface-cli", "hf", "wandb", "kaggle"})
+
+
 def _login(argv: tuple[Word, ...]) -> str | None:
     """What a login command writes, or None."""
     if not argv:
         return None
     tool = _base(argv[0].value)
+    if tool not in _LOGIN_TOOLS:
+        return None
     values = [w.value for w in argv[1:] if not w.value.startswith("-")]
     flags = {w.value for w in argv[1:]}
     if "--help" in flags or "-h" in flags:
