@@ -178,3 +178,21 @@ def test_stdin_cannot_be_fixed() -> None:
     result = run_cli("--isolated", "--fix", "-", stdin=DOCKERFILE)
     assert result.returncode == 2
     assert "--fix and --diff work on files" in result.stderr
+
+
+def test_dockerignore_patterns_are_appended_or_written(tmp_path: Path) -> None:
+    write(tmp_path, "Dockerfile", "FROM python:3.12-slim\nCOPY . /app\nUSER 1000\n")
+    write(tmp_path, "data/train.parquet", "")
+    write(tmp_path, "model.ckpt", "")
+    first = run_cli("--isolated", "--select", "ML512", "--fix", ".", cwd=tmp_path)
+    assert first.returncode == 0, first.stdout
+    assert (tmp_path / ".dockerignore").read_text() == "data\nmodel.ckpt\n"
+    write(tmp_path, "wandb/run-1/files", "")
+    second = run_cli("--isolated", "--select", "ML512", "--fix", ".", cwd=tmp_path)
+    assert second.returncode == 0
+    assert (tmp_path / ".dockerignore").read_text() == "data\nmodel.ckpt\nwandb\n"
+    (tmp_path / ".dockerignore").write_text("data\nmodel.ckpt")  # no final newline
+    write(tmp_path, "mlruns/0/meta.yaml", "")
+    third = run_cli("--isolated", "--select", "ML512", "--fix", ".", cwd=tmp_path)
+    assert third.returncode == 1  # not placed exactly: reported, file unchanged
+    assert (tmp_path / ".dockerignore").read_text() == "data\nmodel.ckpt"

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 from mllint.checks.dockerfile_walk import base_image, env_before, runs
 from mllint.engine.context import Hit, RuleContext
-from mllint.engine.finding import Related
+from mllint.engine.finding import Autofix, Edit, Related
 from mllint.engine.registry import rule
 from mllint.model.context import BuildContext, ImageBuild, Install, RequirementsFile
 from mllint.model.dockerfile import Dockerfile, Instruction
@@ -407,7 +407,24 @@ def dockerignore_missing_ml_artifacts(build: ImageBuild, ctx: RuleContext[None])
         "history are uploaded on every build, bloat an image layer (slow pulls, full disks on "
         "GPU nodes) and ship whatever private data they hold; list them in .dockerignore",
         fix="\n".join(e.rstrip("/") for e in found),
+        autofix=_append_ignores(context, [e.rstrip("/") for e in found]),
     )
+
+
+def _append_ignores(context: BuildContext, patterns: list[str]) -> Autofix:
+    """The patterns appended to the .dockerignore in effect, or written to a new
+    ``.dockerignore`` at the context root. Safe: excluding these changes no file the build
+    names (a COPY of one of them is ML117's finding, and the fixer re-lints)."""
+    import os
+
+    text = "".join(f"{p}\n" for p in patterns)
+    if context.dockerignore_path is None:
+        path = os.path.join(context.directory, ".dockerignore")
+        edit = Edit(Span(1, 1, 1, 1), "", text, path)
+    else:
+        line = len(context.dockerignore_lines) + 1  # placed only when the file ends in \n
+        edit = Edit(Span(line, 1, line, 1), "", text, context.dockerignore_path)
+    return Autofix((edit,), True, "add them to .dockerignore")
 
 
 def _unlocked_uv_syncs(df: Dockerfile) -> Iterator[Word]:
