@@ -56,8 +56,11 @@ def test_fixes_resolve_their_findings_and_nothing_else(tmp_path: Path, fixture: 
     )
     assert fixed.returncode in (0, 1), fixed.stderr
     after = Counter(_key(f) for f in _findings(tmp_path, "--select", rule, fixture.name))
-    assert after == Counter(_key(f) for f in before) - fixable, (
-        "a fix left its finding, or findings appeared or vanished"
+    # Every fixed finding is gone and nothing is new; a fix may also resolve findings it was
+    # not made for (an ENV serves every later RUN of the stage).
+    remaining = Counter(_key(f) for f in before) - fixable
+    assert all(after[k] <= remaining[k] for k in after), (
+        "a fix left its finding, or findings appeared"
     )
     assert not _findings(tmp_path, "--select", "ML001", fixture.name), "the fix broke the file"
     text = target.read_bytes()

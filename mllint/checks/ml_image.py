@@ -277,7 +277,20 @@ def cuda_ext_build_without_max_jobs(df: Dockerfile, ctx: RuleContext[None]) -> I
                 "builder (CI runner, workstation) the build is killed for lack of memory or "
                 "swaps for hours; cap the parallel jobs",
                 fix="ENV MAX_JOBS=4  # in this stage, before the build",
+                autofix=_max_jobs_before(instr),
             )
+
+
+def _max_jobs_before(instr: Instruction) -> Autofix | None:
+    """``ENV MAX_JOBS=4`` on its own line before the RUN, with its indentation. Unsafe: four
+    jobs may be slower than the machine could take, and a pragma on the line before the RUN
+    then applies to the new ENV instead."""
+    if instr.trigger is not None or instr.keyword != "RUN":
+        return None
+    span = instr.keyword_span
+    indent = " " * (span.column - 1)
+    edit = Edit(Span(span.line, 1, span.line, 1), "", f"{indent}ENV MAX_JOBS=4\n")
+    return fix("set MAX_JOBS=4 before the build", edit, safe=False)
 
 
 # =========================================================================== ML615
