@@ -15,8 +15,9 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import NamedTuple
 
 from mllint.checks.compose_walk import ports, volumes
+from mllint.checks.edits import fix
 from mllint.engine.context import Hit, RuleContext
-from mllint.engine.finding import Related, Severity
+from mllint.engine.finding import Autofix, Edit, Related, Severity
 from mllint.engine.registry import rule
 from mllint.ml.gpu import base_image
 from mllint.ml.roles import (
@@ -960,6 +961,22 @@ def _port_arg(args: Sequence[Arg], default: str) -> str:
     return found[1] if found is not None and found[1] and found[1].isdigit() else default
 
 
+def _insert_healthcheck(service: Service, block: str) -> Autofix | None:
+    """``block`` as the service's first key, at the indentation of its keys. Unsafe: the
+    endpoint and the start period are guesses about this deployment. Only for a service
+    written as a block mapping right below its name in one file (not a flow mapping, not a
+    service whose first keys come from an anchor)."""
+    node, key = service.node, service.key
+    if node.path != key.path or node.span.line <= key.span.line:
+        return None
+    if node.span.column <= key.span.column:
+        return None
+    indent = " " * (node.span.column - 1)
+    text = "".join(f"{indent}{line}\n" for line in block.splitlines())
+    edit = Edit(Span(node.span.line, 1, node.span.line, 1), "", text, node.path)
+    return fix("add a healthcheck on the readiness endpoint", edit, safe=False)
+
+
 @rule("ML621")
 def model_server_healthcheck(project: Project, ctx: RuleContext[None]) -> Iterator[Hit]:
     reported: set[tuple[str, int, int]] = set()  # Dockerfile lines, shared by services
@@ -1004,6 +1021,7 @@ def model_server_healthcheck(project: Project, ctx: RuleContext[None]) -> Iterat
                 fix=fix,
                 related=server.related,
                 path=where.path,
+                autofix=_insert_healthcheck(service, fix),
             )
             continue
         if hc is not None and not isinstance(hc, YMap):
