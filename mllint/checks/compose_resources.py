@@ -9,6 +9,7 @@ import re
 import shlex
 from collections.abc import Iterator
 
+from mllint.checks.compose_walk import once
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Related, Severity
 from mllint.engine.registry import rule
@@ -45,15 +46,6 @@ def _size(node: YNode | None) -> int | None:
 def _set(node: YNode | None) -> bool:
     """Present with a value, known or not (an unknown ``${VAR}`` counts as set)."""
     return node is not None and (is_unknown(node) or text(node) not in (None, ""))
-
-
-def _once(seen: set[tuple[str, int, int]], node: YNode) -> bool:
-    """True the first time a node (an anchor shared by several services) is reported."""
-    key = (node.path, node.span.line, node.span.column)
-    if key in seen:
-        return False
-    seen.add(key)
-    return True
 
 
 # --------------------------------------------------------------------------- ML307
@@ -110,7 +102,7 @@ def pids_limit_unlimited(project: ComposeProject, ctx: RuleContext[None]) -> Ite
     for service in project.services:
         for node in _pids_nodes(service):
             value = _int(node)
-            if value is None or value > 0 or not _once(seen, node):
+            if value is None or value > 0 or not once(seen, node):
                 continue
             where = (
                 "pids_limit"
@@ -174,7 +166,7 @@ def _nofile(
         value = _int(node)
         if node is None or value is None or (value != -1 and value <= NR_OPEN):
             continue
-        if not _once(seen, node):
+        if not once(seen, node):
             return None
         where = f"services.{service.name}.ulimits.nofile"
         fix = "ulimits:\n  nofile:\n    soft: 65536\n    hard: 1048576"
@@ -214,7 +206,7 @@ def _soft_above_hard(
     soft, hard = _int(soft_node), _int(hard_node)
     if soft_node is None or soft_node is hard_node or soft is None or hard is None:
         return None
-    if hard == -1 or (soft != -1 and soft <= hard) or not _once(seen, soft_node):
+    if hard == -1 or (soft != -1 and soft <= hard) or not once(seen, soft_node):
         return None
     shown = "unlimited (-1)" if soft == -1 else str(soft)
     return ctx.finding(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from mllint.checks.compose_walk import ports
+from mllint.checks.compose_walk import ports, repository
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.registry import rule
 from mllint.model.compose import ComposeProject, Service, is_unknown, text
@@ -24,18 +24,6 @@ _HOST_SERVICES = {
     80: "a web server",
     443: "a web server",
 }
-
-
-def repository(image: str) -> str:
-    """``registry:5000/org/name:tag@sha256:…`` -> ``org/name`` (lower case)."""
-    name = image.split("@", 1)[0]
-    last = name.rsplit("/", 1)
-    if ":" in last[-1]:
-        name = name[: name.rfind(":")]
-    parts = name.lower().split("/")
-    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
-        parts = parts[1:]  # a registry host
-    return "/".join(parts)
 
 
 def reverse_proxy(service: Service) -> bool | None:

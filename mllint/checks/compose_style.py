@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from mllint.checks.compose_walk import ports
+from mllint.checks.compose_walk import once, ports
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Related, Severity
 from mllint.engine.registry import rule
@@ -32,15 +32,6 @@ def obsolete_version_field(project: ComposeProject, ctx: RuleContext[None]) -> I
         fix="delete the `version:` line",
         path=key.path,
     )
-
-
-def _once(seen: set[tuple[str, int, int]], node: YNode) -> bool:
-    """True the first time a node (an anchor shared by several services) is reported."""
-    key = (node.path, node.span.line, node.span.column)
-    if key in seen:
-        return False
-    seen.add(key)
-    return True
 
 
 def _together(a: Service, b: Service) -> bool:
@@ -79,7 +70,7 @@ def duplicate_container_name(project: ComposeProject, ctx: RuleContext[None]) ->
             continue
         first = next((x for x in seen if x[0] == name and _together(x[1], service)), None)
         seen.append((name, service, node))
-        if first is None or not _once(reported, node):
+        if first is None or not once(reported, node):
             continue
         _, other, other_node = first
         yield ctx.finding(
@@ -151,7 +142,7 @@ def duplicate_published_port(project: ComposeProject, ctx: RuleContext[None]) ->
                 ),
                 None,
             )
-            if clash is None or not _once(reported, p.node):
+            if clash is None or not once(reported, p.node):
                 continue
             other, q = clash
             yield ctx.finding(

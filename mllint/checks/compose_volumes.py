@@ -10,8 +10,7 @@ import re
 from collections.abc import Iterator
 from typing import NamedTuple
 
-from mllint.checks.compose_security import repository
-from mllint.checks.compose_walk import environment, volumes
+from mllint.checks.compose_walk import environment, repository, volumes
 from mllint.engine.context import Hit, RuleContext
 from mllint.engine.finding import Related
 from mllint.engine.registry import rule

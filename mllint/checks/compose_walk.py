@@ -47,3 +47,24 @@ def scalars(project: ComposeProject) -> Iterator[YScalar]:
             stack.extend(v for _, v in reversed(node.items))
         elif isinstance(node, YSeq):
             stack.extend(reversed(node.items))
+
+
+def once(seen: set[tuple[str, int, int]], node: YNode) -> bool:
+    """True the first time a node (an anchor shared by several services) is reported."""
+    key = (node.path, node.span.line, node.span.column)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def repository(image: str) -> str:
+    """``registry:5000/org/name:tag@sha256:…`` -> ``org/name`` (lower case)."""
+    name = image.split("@", 1)[0]
+    last = name.rsplit("/", 1)
+    if ":" in last[-1]:
+        name = name[: name.rfind(":")]
+    parts = name.lower().split("/")
+    if len(parts) > 1 and ("." in parts[0] or ":" in parts[0] or parts[0] == "localhost"):
+        parts = parts[1:]  # a registry host
+    return "/".join(parts)
