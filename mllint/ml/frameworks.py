@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from typing import NamedTuple
 
 from mllint.checks.dockerfile_walk import runs, scope_before
+from mllint.identity_cache import by_identity
 from mllint.ml.compat import torch_release
 from mllint.model.dockerfile import Dockerfile, Instruction
 from mllint.model.shell import Command, Word
@@ -185,14 +186,10 @@ def _configured_elsewhere(
     return False
 
 
-_HINTS: list[tuple[Dockerfile, list[tuple[int, int]]]] = []
-
-
+@by_identity(1)
 def _hints_of(df: Dockerfile) -> list[tuple[int, int]]:
     """``_config_hints`` of the Dockerfile being read, worked out once."""
-    if not _HINTS or _HINTS[0][0] is not df:
-        _HINTS[:] = [(df, _config_hints(df))]
-    return _HINTS[0][1]
+    return _config_hints(df)
 
 
 def _config_hints(df: Dockerfile) -> list[tuple[int, int]]:
@@ -290,18 +287,11 @@ def _conda_pins(install: PackageInstall, instr: Instruction) -> Iterator[WheelPi
         )
 
 
-#: The last Dockerfile ``wheel_pins`` read and its pins: every ML6xx rule asks for the same
-#: Dockerfile in turn, and finding the pins is the costly part of them.
-_LAST: list[tuple[Dockerfile, list[WheelPin]]] = []
-
-
+@by_identity(1)
 def wheel_pins(df: Dockerfile) -> list[WheelPin]:
-    """Every framework requirement installed by a RUN, in file order."""
-    if _LAST and _LAST[0][0] is df:
-        return _LAST[0][1]
-    out = _wheel_pins(df)
-    _LAST[:] = [(df, out)]
-    return out
+    """Every framework requirement installed by a RUN, in file order (worked out once per
+    Dockerfile: every ML6xx rule asks in turn)."""
+    return _wheel_pins(df)
 
 
 def _wheel_pins(df: Dockerfile) -> list[WheelPin]:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterator, Sequence
 from typing import NamedTuple
 
+from mllint.identity_cache import by_identity
 from mllint.model.span import Span
 from mllint.parsers.shell import Command, ShellScript, Word, effective_argv, shell_operand
 from mllint.patterns import lazy_pattern
@@ -443,21 +444,14 @@ def _install(command: Command) -> PackageInstall | None:
     )
 
 
-#: Installs found per script, by identity: a dozen rules ask for the installs of the same
-#: scripts in turn. The entry keeps its script alive, so an id is never reused while cached.
-_INSTALLS: dict[int, tuple[ShellScript, tuple[PackageInstall, ...]]] = {}
-_CACHED_SCRIPTS = 4096
-
-
 def package_installs(script: ShellScript) -> Iterator[PackageInstall]:
     """Every package install in ``script``, nested ones included, in command order."""
-    hit = _INSTALLS.get(id(script))
-    if hit is None or hit[0] is not script:
-        found = tuple(i for c in script.commands if (i := _install(c)) is not None)
-        if len(_INSTALLS) >= _CACHED_SCRIPTS:
-            _INSTALLS.clear()
-        hit = _INSTALLS[id(script)] = (script, found)
-    return iter(hit[1])
+    return iter(_installs_of(script))
+
+
+@by_identity(4096)
+def _installs_of(script: ShellScript) -> tuple[PackageInstall, ...]:
+    return tuple(i for c in script.commands if (i := _install(c)) is not None)
 
 
 # --------------------------------------------------------------------------- downloads

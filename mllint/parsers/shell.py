@@ -11,6 +11,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterator, Sequence
 
+from mllint.identity_cache import by_identity
 from mllint.model.shell import Command, ShellScript, Word
 from mllint.model.span import SourceMap, Span
 
@@ -28,25 +29,14 @@ def parse_shell(text: str, source: SourceMap | None = None) -> ShellScript:
     return ShellScript(tuple(parser.out), parser.complete)
 
 
-#: effective_argv per command, by identity: the rules ask for it over a hundred thousand times
-#: on a large corpus. The entry keeps its command alive, so an id is never reused while cached.
-_EFFECTIVE: dict[int, tuple[Command, tuple[Word, ...]]] = {}
-_CACHED_COMMANDS = 16384
-
-
+@by_identity(16384)
 def effective_argv(command: Command) -> tuple[Word, ...]:
     """The argv that really runs, looking through ``sudo``, ``env X=1``, ``nice`` and the like.
 
-    ``command -v pip`` only looks a program up, so it yields an empty argv.
+    ``command -v pip`` only looks a program up, so it yields an empty argv. Cached per command:
+    the rules ask for it over a hundred thousand times on a large corpus.
     """
-    hit = _EFFECTIVE.get(id(command))
-    if hit is not None and hit[0] is command:
-        return hit[1]
-    argv = command.argv[_command_start(command.argv) :]
-    if len(_EFFECTIVE) >= _CACHED_COMMANDS:
-        _EFFECTIVE.clear()
-    _EFFECTIVE[id(command)] = (command, argv)
-    return argv
+    return command.argv[_command_start(command.argv) :]
 
 
 # --------------------------------------------------------------------------- wrappers
